@@ -1,0 +1,93 @@
+"""One SQLAlchemy engine per URL, schema creation, and the data version kept in `meta`."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Engine, create_engine, event, func, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from lib import config, schema
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database cannot be reached or has no dashboard schema."""
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """Return an engine for `url` (default: the app's DATABASE_URL)."""
+    url = url or config.database_url()
+    if url.startswith("sqlite"):
+        engine = create_engine(url, pool_pre_ping=True, connect_args={"check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):  # foreign keys are off by default in SQLite
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def init_db(engine: Engine) -> None:
+    """Create every table and index that does not exist yet, and the meta rows."""
+    schema.metadata.create_all(engine)
+    with engine.begin() as conn:
+        for key, value in (("data_version", "0"), ("is_demo", "0")):
+            upsert(conn, schema.meta, [{"key": key, "value": value}], keys=("key",), update_existing=False)
+
+
+def upsert(conn: Connection, table, rows: list[dict], *, keys: tuple[str, ...], update_existing: bool = True) -> None:
+    """Insert rows, updating (or keeping) existing ones with the same key. Works on SQLite and PostgreSQL."""
+    if not rows:
+        return
+    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(table)
+    if update_existing:
+        changing = {c.name: stmt.excluded[c.name] for c in table.columns if c.name not in keys}
+        stmt = stmt.on_conflict_do_update(index_elements=list(keys), set_=changing)
+    else:
+        stmt = stmt.on_conflict_do_nothing(index_elements=list(keys))
+    conn.execute(stmt, rows)
+
+
+def bump_version(conn: Connection, tables: list[str], source: str) -> int:
+    """Increase the data version and record when `tables` were loaded; return the new version."""
+    version = int(conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == "data_version")).scalar_one()) + 1
+    conn.execute(update(schema.meta).where(schema.meta.c.key == "data_version").values(value=str(version)))
+    now = datetime.now().replace(microsecond=0)
+    upsert(conn, schema.table_load, [{"table_name": t, "loaded_at": now, "source": source} for t in tables],
+           keys=("table_name",))
+    return version
+
+
+def data_version(engine: Engine) -> int:
+    """Return the data version; raises DatabaseUnavailable when the database or schema is missing."""
+    try:
+        with engine.connect() as conn:
+            value = conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == "data_version")).scalar()
+    except Exception as exc:  # any driver error means the same thing to a page: no data to show
+        raise DatabaseUnavailable(str(exc).splitlines()[0]) from exc
+    if value is None:
+        raise DatabaseUnavailable("数据库中没有看板数据表（请先运行 python -m lib.cli init-db 或导入数据）")
+    return int(value)
+
+
+def is_demo(engine: Engine) -> bool:
+    """Return True when the database holds generated demo data."""
+    with engine.connect() as conn:
+        return conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == "is_demo")).scalar() == "1"
+
+
+def set_meta(conn: Connection, key: str, value: str) -> None:
+    """Set one meta value."""
+    upsert(conn, schema.meta, [{"key": key, "value": value}], keys=("key",))
+
+
+def row_counts(engine: Engine) -> dict[str, int]:
+    """Return the number of rows of every contract table."""
+    with engine.connect() as conn:
+        return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one() for t in schema.CONTRACT_TABLES}

@@ -1,0 +1,210 @@
+"""The data contract of DESIGN.md as SQLAlchemy Core tables.
+
+Natural keys are primary keys (codes, 身份证号, 统一社会信用代码, 工单编号), so a re-import updates
+rows instead of duplicating them. A few derived columns (ticket.due_at, ticket.received_month,
+survey.period_end) are filled by `lib.rules` on every write path so queries stay portable SQL.
+"""
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean, CheckConstraint, Column, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData,
+    SmallInteger, String, Table, Text,
+)
+
+metadata = MetaData()
+
+# Enumerations of the contract; importer synonyms map onto these values.
+TOWNSHIP_KINDS = ("乡", "镇", "街道")
+VILLAGE_KINDS = ("村", "社区")
+ORG_CATEGORIES = ("党委", "党总支", "党支部", "联合党支部")
+ORG_DOMAINS = ("农村", "社区", "机关", "事业单位", "国有企业", "非公企业", "社会组织", "流动党员")
+ENTERPRISE_KINDS = ("非公企业", "社会组织")
+GENDERS = ("男", "女")
+EDUCATIONS = ("研究生", "大学本科", "大专", "中专", "高中", "初中及以下")
+MEMBER_TYPES = ("正式", "预备")
+TICKET_CHANNELS = ("窗口", "网上", "电话", "上门")
+CADRE_RANKS = ("正处", "副处", "正科", "副科", "科员")
+SECTION_RANKS = ("正科", "副科")  # 科级干部
+BACHELOR_PLUS = ("大学本科", "研究生")  # 本科以上
+
+
+def _in(column: str, values: tuple[str, ...]) -> CheckConstraint:
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return CheckConstraint(f"{column} IN ({quoted})")
+
+
+township = Table(
+    "township", metadata,
+    Column("code", String(20), primary_key=True),  # 乡镇代码
+    Column("name", String(60), nullable=False, unique=True),  # 乡镇名称
+    Column("kind", String(4), nullable=False),  # 类型
+    Column("lon", Float, nullable=True),  # 经度 (WGS-84)
+    Column("lat", Float, nullable=True),  # 纬度 (WGS-84)
+    _in("kind", TOWNSHIP_KINDS),
+)
+
+village = Table(
+    "village", metadata,
+    Column("code", String(20), primary_key=True),  # 村社区代码
+    Column("name", String(60), nullable=False),  # 村社区名称
+    Column("township_code", String(20), ForeignKey("township.code"), nullable=False),  # 所属乡镇
+    Column("kind", String(4), nullable=False),  # 类型
+    _in("kind", VILLAGE_KINDS),
+    Index("ix_village_township", "township_code"),
+)
+
+party_org = Table(
+    "party_org", metadata,
+    Column("code", String(30), primary_key=True),  # 组织代码
+    Column("name", String(120), nullable=False),  # 组织名称
+    Column("category", String(8), nullable=False),  # 组织类别
+    Column("domain", String(8), nullable=False),  # 所属领域
+    Column("township_code", String(20), ForeignKey("township.code"), nullable=False),  # 所属乡镇
+    Column("village_code", String(20), ForeignKey("village.code"), nullable=True),  # 所属村社区
+    Column("parent_code", String(30), ForeignKey("party_org.code"), nullable=True),  # 上级组织代码
+    Column("founded_on", Date, nullable=False),  # 成立日期
+    Column("is_weak", Boolean, nullable=False, default=False),  # 是否软弱涣散
+    _in("category", ORG_CATEGORIES),
+    _in("domain", ORG_DOMAINS),
+    Index("ix_party_org_township_founded", "township_code", "founded_on"),
+    Index("ix_party_org_domain", "domain", "township_code"),
+)
+
+enterprise = Table(
+    "enterprise", metadata,
+    Column("credit_code", String(18), primary_key=True),  # 统一社会信用代码
+    Column("name", String(120), nullable=False),  # 名称
+    Column("kind", String(8), nullable=False),  # 类型
+    Column("industry", String(40), nullable=False),  # 行业
+    Column("township_code", String(20), ForeignKey("township.code"), nullable=False),  # 所属乡镇
+    Column("employees_n", Integer, nullable=False),  # 从业人员数
+    Column("members_n", Integer, nullable=False),  # 党员数(正式党员)
+    Column("org_code", String(30), ForeignKey("party_org.code"), nullable=True),  # 党组织代码
+    Column("instructor", String(60), nullable=True),  # 党建指导员
+    Column("not_built_reason", Text, nullable=True),  # 未建原因
+    _in("kind", ENTERPRISE_KINDS),
+    CheckConstraint("employees_n >= 0 AND members_n >= 0"),
+    Index("ix_enterprise_township_kind", "township_code", "kind"),
+)
+
+member = Table(
+    "member", metadata,
+    Column("id_number", String(18), primary_key=True),  # 身份证号
+    Column("name", String(40), nullable=False),  # 姓名
+    Column("gender", String(2), nullable=False),  # 性别
+    Column("birth_date", Date, nullable=False),  # 出生日期
+    Column("education", String(10), nullable=False),  # 学历
+    Column("joined_on", Date, nullable=False),  # 入党日期
+    Column("member_type", String(4), nullable=False),  # 党员类型
+    Column("org_code", String(30), ForeignKey("party_org.code"), nullable=False),  # 所属党组织代码
+    Column("ethnicity", String(20), nullable=True),  # 民族
+    Column("phone", String(20), nullable=True),  # 手机号
+    _in("gender", GENDERS),
+    _in("education", EDUCATIONS),
+    _in("member_type", MEMBER_TYPES),
+    Index("ix_member_org_joined", "org_code", "joined_on"),
+)
+
+outflow = Table(
+    "outflow", metadata,
+    Column("id_number", String(18), primary_key=True),  # 身份证号
+    Column("name", String(40), nullable=False),  # 姓名
+    Column("township_code", String(20), ForeignKey("township.code"), nullable=False),  # 流出乡镇
+    Column("dest_province", String(20), nullable=False),  # 流入省份
+    Column("dest_city", String(30), nullable=False),  # 流入城市
+    Column("out_on", Date, nullable=False),  # 流出日期
+    Column("branch_code", String(30), ForeignKey("party_org.code"), nullable=True),  # 流动党员党支部代码
+    Column("last_contact_on", Date, nullable=True),  # 最近联系日期
+    Index("ix_outflow_township_out", "township_code", "out_on"),
+)
+
+ticket = Table(
+    "ticket", metadata,
+    Column("ticket_no", String(40), primary_key=True),  # 工单编号
+    Column("township_code", String(20), ForeignKey("township.code"), nullable=False),  # 所属乡镇
+    Column("village_code", String(20), ForeignKey("village.code"), nullable=True),  # 所属村社区
+    Column("station", String(60), nullable=False),  # 服务站点
+    Column("category", String(30), nullable=False),  # 事项类别
+    Column("channel", String(4), nullable=False),  # 受理渠道
+    Column("received_at", DateTime, nullable=False),  # 受理时间
+    Column("due_days", Integer, nullable=False),  # 办结时限(天)
+    Column("closed_at", DateTime, nullable=True),  # 办结时间
+    Column("rating", SmallInteger, nullable=True),  # 满意度评价(1-5)
+    # derived by lib.rules.ticket_derived: received_at + due_days, and 'YYYY-MM' of received_at
+    Column("due_at", DateTime, nullable=False),
+    Column("received_month", String(7), nullable=False),
+    _in("channel", TICKET_CHANNELS),
+    CheckConstraint("due_days >= 0"),
+    CheckConstraint("rating IS NULL OR (rating BETWEEN 1 AND 5)"),
+    Index("ix_ticket_township_received", "township_code", "received_at"),
+    Index("ix_ticket_received", "received_at"),
+    Index("ix_ticket_open", "closed_at", "due_at"),
+)
+
+survey = Table(
+    "survey", metadata,
+    Column("period", String(6), primary_key=True),  # 测评期次, e.g. 2018Q3
+    Column("township_code", String(20), ForeignKey("township.code"), primary_key=True),  # 所属乡镇
+    Column("respondents_n", Integer, nullable=False),  # 受访人数
+    Column("satisfied_n", Integer, nullable=False),  # 满意人数
+    Column("basic_satisfied_n", Integer, nullable=False),  # 基本满意人数
+    Column("dissatisfied_n", Integer, nullable=False),  # 不满意人数
+    Column("period_end", Date, nullable=False),  # derived: last day of the quarter
+    CheckConstraint("satisfied_n + basic_satisfied_n + dissatisfied_n <= respondents_n"),
+    Index("ix_survey_period_end", "period_end"),
+)
+
+petition = Table(
+    "petition", metadata,
+    Column("month", String(7), primary_key=True),  # 月份, e.g. 2018-07
+    Column("township_code", String(20), ForeignKey("township.code"), primary_key=True),  # 所属乡镇
+    Column("petitions_n", Integer, nullable=False),  # 信访件数
+    Column("resolved_n", Integer, nullable=False),  # 基层化解件数
+    CheckConstraint("resolved_n <= petitions_n"),
+)
+
+cadre = Table(
+    "cadre", metadata,
+    Column("id_number", String(18), primary_key=True),  # 身份证号
+    Column("name", String(40), nullable=False),  # 姓名
+    Column("gender", String(2), nullable=False),  # 性别
+    Column("birth_date", Date, nullable=False),  # 出生日期
+    Column("education", String(10), nullable=False),  # 学历
+    Column("rank", String(4), nullable=False),  # 职级
+    Column("position", String(60), nullable=False),  # 现任职务
+    Column("unit", String(80), nullable=False),  # 任职单位
+    Column("township_code", String(20), ForeignKey("township.code"), nullable=True),  # 所属乡镇 (NULL: 区直)
+    Column("ethnicity", String(20), nullable=True),  # 民族
+    Column("appointed_on", Date, nullable=True),  # 任现职时间
+    _in("gender", GENDERS),
+    _in("education", EDUCATIONS),
+    _in("rank", CADRE_RANKS),
+    Index("ix_cadre_rank_township", "rank", "township_code"),
+)
+
+# Bookkeeping: data version (bumped by every write), demo flag, per-table load times, import history.
+meta = Table(
+    "meta", metadata,
+    Column("key", String(40), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+table_load = Table(
+    "table_load", metadata,
+    Column("table_name", String(40), primary_key=True),
+    Column("loaded_at", DateTime, nullable=False),
+    Column("source", Text, nullable=False),  # 'demo' or the import file name
+)
+
+import_log = Table(
+    "import_log", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("imported_at", DateTime, nullable=False),
+    Column("file_name", Text, nullable=False),
+    Column("file_sha256", String(64), nullable=False),
+    Column("rows_json", Text, nullable=False),  # {"member": {"inserted": 3, "updated": 1}, ...}
+    Column("imported_by", String(60), nullable=False),
+)
+
+# Tables of the data contract, in an order that satisfies foreign keys when loading.
+CONTRACT_TABLES = (township, village, party_org, enterprise, member, outflow, ticket, survey, petition, cadre)
