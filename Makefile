@@ -1,0 +1,35 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+
+.PHONY: run test lint bench demo clean-db
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+# Build the demo database when the app would use the default SQLite file and it does not exist yet.
+data/dashboard.db: | $(VENV)/.runtime
+	@if [ -z "$$DATABASE_URL" ]; then $(PY) -m lib.cli demo; fi
+
+run: $(VENV)/.runtime data/dashboard.db
+	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
+
+test: $(VENV)/.dev
+	$(PY) -m pytest
+
+lint: $(VENV)/.dev
+	$(PY) -m compileall -q app.py ui.py lib pages tests
+
+bench: $(VENV)/.dev
+	$(PY) -m lib.cli bench --scale $${SCALE:-city}
+
+demo: $(VENV)/.runtime
+	$(PY) -m lib.cli demo --force

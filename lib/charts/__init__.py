@@ -1,0 +1,52 @@
+"""Pure chart builders: DataFrame -> plotly Figure. Same input, same figure; no Streamlit here."""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from lib import palette
+
+
+def base_layout(fig: go.Figure, *, title: str, height: int = 380, x_title: str | None = None,
+                y_title: str | None = None) -> go.Figure:
+    """Apply the app's layout: CJK font stack, a title that says what the chart shows, quiet axes."""
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16, "color": palette.INK}},
+        font={"family": palette.FONT_FAMILY, "size": 13, "color": palette.INK},
+        height=height, margin={"l": 10, "r": 20, "t": 50, "b": 10},
+        paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+        hoverlabel={"font": {"family": palette.FONT_FAMILY}},
+    )
+    fig.update_xaxes(title_text=x_title, gridcolor=palette.GRID, zerolinecolor=palette.GRID, color=palette.MUTED)
+    fig.update_yaxes(title_text=y_title, gridcolor=palette.GRID, zerolinecolor=palette.GRID, color=palette.MUTED)
+    return fig
+
+
+def township_bars(df, *, value_col: str, label_col: str = "name", code_col: str = "township_code",
+                  title: str, value_title: str, is_rate: bool, target: float | None = None,
+                  target_label: str | None = None, selected_code: str | None = None,
+                  higher_is_better: bool = True) -> go.Figure:
+    """Return horizontal bars of one indicator per township, best at the top, with an optional target line.
+
+    `customdata` carries the township code so a click can open that township.
+    """
+    data = df.dropna(subset=[value_col]).sort_values(value_col, ascending=not higher_is_better)
+    data = data.iloc[::-1]  # plotly draws the first row at the bottom
+    values = data[value_col] * (100 if is_rate else 1)
+    colours = [palette.PARTY_RED if code == selected_code else palette.BASE for code in data[code_col]]
+    text = [f"{v:.1f}%" if is_rate else f"{int(v):,}" for v in values]
+    fig = go.Figure(go.Bar(
+        x=values, y=data[label_col], orientation="h", marker_color=colours, text=text, textposition="outside",
+        cliponaxis=False, customdata=data[code_col],
+        hovertemplate="%{y}: %{text}<extra></extra>",
+    ))
+    if target is not None:
+        tv = target * (100 if is_rate else 1)
+        fig.add_vline(x=tv, line_color=palette.PARTY_RED, line_dash="dash", line_width=1.5,
+                      annotation_text=target_label or "", annotation_position="top",
+                      annotation_font_color=palette.PARTY_RED)
+    base_layout(fig, title=title, height=max(320, 26 * len(data) + 90), x_title=value_title)
+    fig.update_layout(bargap=0.35, clickmode="event+select", dragmode=False)
+    fig.update_xaxes(ticksuffix="%" if is_rate else "", rangemode="tozero")
+    fig.update_yaxes(title_text=None, color=palette.INK)
+    return fig

@@ -1,0 +1,75 @@
+"""Questions every page asks: which townships exist, and the latest date in the data."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+from sqlalchemy import Engine, Select, func, select
+
+from lib import schema
+from lib.scope import Scope
+
+T = schema
+
+
+def read(engine: Engine, stmt: Select) -> pd.DataFrame:
+    """Return the rows of `stmt` as a DataFrame."""
+    with engine.connect() as conn:
+        result = conn.execute(stmt)
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def day_end(as_of: date) -> datetime:
+    """Return the first instant after `as_of` (tickets are compared with datetimes)."""
+    return datetime(as_of.year, as_of.month, as_of.day) + timedelta(days=1)
+
+
+def townships(engine: Engine, *, scope: Scope) -> pd.DataFrame:
+    """Return code, name, kind, lon, lat of the townships in scope, ordered by code."""
+    t = T.township
+    return read(engine, select(t.c.code, t.c.name, t.c.kind, t.c.lon, t.c.lat)
+                .where(scope.where(t.c.code)).order_by(t.c.code))
+
+
+def latest_date(engine: Engine) -> date | None:
+    """Return the latest date found in the data (the default as-of date), or None when empty."""
+    candidates = (
+        func.max(T.ticket.c.received_at), func.max(T.ticket.c.closed_at), func.max(T.survey.c.period_end),
+        func.max(T.outflow.c.out_on), func.max(T.outflow.c.last_contact_on), func.max(T.member.c.joined_on),
+        func.max(T.party_org.c.founded_on),
+    )
+    found: list[date] = []
+    with engine.connect() as conn:
+        for expr in candidates:
+            value = conn.execute(select(expr)).scalar()
+            if value is None:
+                continue
+            if isinstance(value, str):  # SQLite returns aggregates of dates as text
+                value = datetime.fromisoformat(value)
+            found.append(value.date() if isinstance(value, datetime) else value)
+    return max(found) if found else None
+
+
+def earliest_date(engine: Engine) -> date | None:
+    """Return the first day of the data (earliest ticket or survey period start), or None."""
+    with engine.connect() as conn:
+        value = conn.execute(select(func.min(T.ticket.c.received_at))).scalar()
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.date() if isinstance(value, datetime) else value
+
+
+def summary_select(township_col, columns: list, *, by_township: bool) -> Select:
+    """Return SELECT columns, grouped by `township_col` (as township_code) when by_township."""
+    if by_township:
+        return select(township_col.label("township_code"), *columns).group_by(township_col)
+    return select(*columns)
+
+
+def count_if(condition, name: str):
+    """Return SUM(CASE WHEN condition THEN 1 ELSE 0 END) labelled `name` (portable COUNT FILTER)."""
+    from sqlalchemy import case
+
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0).label(name)

@@ -1,0 +1,40 @@
+"""Organization counts: townships, villages, party organizations, members, outflow branches."""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import Engine, func
+
+from lib import schema as T
+from lib.queries.common import count_if, read, summary_select
+from lib.scope import Scope
+
+
+def org_summary(engine: Engine, *, scope: Scope, as_of: date, by_township: bool = False) -> pd.DataFrame:
+    """Return townships_n, villages_n, party_orgs_n, outflow_branches_n and members_n (one row, or per township)."""
+    t, v, o, m = T.township, T.village, T.party_org, T.member
+    towns = read(engine, summary_select(t.c.code, [func.count().label("townships_n")], by_township=by_township)
+                 .select_from(t).where(scope.where(t.c.code)))
+    villages = read(engine, summary_select(v.c.township_code, [func.count().label("villages_n")], by_township=by_township)
+                    .select_from(v).where(scope.where(v.c.township_code)))
+    orgs = read(engine, summary_select(o.c.township_code, [
+        func.count().label("party_orgs_n"),
+        count_if(o.c.domain == "流动党员", "outflow_branches_n"),
+    ], by_township=by_township).where(scope.where(o.c.township_code), o.c.founded_on <= as_of))
+    members = read(engine, summary_select(o.c.township_code, [func.count().label("members_n")], by_township=by_township)
+                   .select_from(m.join(o, m.c.org_code == o.c.code))
+                   .where(scope.where(o.c.township_code), m.c.joined_on <= as_of))
+    return _merge([towns, villages, orgs, members], by_township)
+
+
+def _merge(frames: list[pd.DataFrame], by_township: bool) -> pd.DataFrame:
+    """Return the frames side by side (joined on township_code when by_township), zeros for missing counts."""
+    if not by_township:
+        return pd.concat([f.reset_index(drop=True) for f in frames], axis=1).fillna(0)
+    out = frames[0]
+    for f in frames[1:]:
+        out = out.merge(f, on="township_code", how="outer")
+    count_cols = [c for c in out.columns if c.endswith("_n")]
+    out[count_cols] = out[count_cols].fillna(0).astype("int64")
+    return out

@@ -1,0 +1,59 @@
+"""总览: KPI cards with change and target status, alerts, township ranking (click a township to open it)."""
+import streamlit as st
+
+import ui
+from lib import charts, config
+from lib.i18n import t
+from lib.overview import RANKING_METRICS, alerts, kpi_cards, ranking_table, ranks
+from lib.queries.kpis import kpi_counts, kpis_by_township
+from lib.rules import minus_years
+from lib.scope import Scope
+from lib import cached, fmt
+
+ctx = ui.page_setup("page_overview")
+ui.header(ctx, ctx.t("overview_heading", scope=ctx.scope_name))
+
+current = cached.query(kpi_counts, scope=ctx.scope, as_of=ctx.as_of)
+previous = cached.query(kpi_counts, scope=ctx.scope, as_of=minus_years(ctx.as_of, 1))
+by_township = cached.query(kpis_by_township, scope=Scope.all(), as_of=ctx.as_of)
+township_ranks = ranks(by_township, ctx.township) if ctx.township else None
+
+sections = kpi_cards(current, previous, lang=ctx.lang, ranks=township_ranks)
+ui.kpi_board(sections, delta_label=ctx.t("vs_last_year"))
+
+with st.container(border=True):
+    st.markdown(f"**{ctx.t('alerts')}**")
+    items = alerts(current, lang=ctx.lang)
+    for item in items:
+        st.markdown(f":material/warning: {item}")
+    if not items:
+        st.markdown(f":material/check_circle: {ctx.t('alert_none')}")
+
+st.subheader(ctx.t("ranking_title"))
+metric = st.segmented_control(ctx.t("ranking_metric"), options=list(RANKING_METRICS), key="ranking_metric",
+                              default="nonpublic_org_coverage_rate", format_func=lambda k: ctx.t(f"kpi_{k}"))
+metric = metric or "nonpublic_org_coverage_rate"
+is_rate = metric.endswith("_rate")
+goal = config.target(metric)
+fig = charts.township_bars(
+    by_township, value_col=metric, title=ctx.t("chart_ranking_title", metric=ctx.t(f"kpi_{metric}")),
+    value_title=f"{ctx.t(f'kpi_{metric}')}（{'%' if is_rate else ctx.t('unit_count')}）", is_rate=is_rate,
+    target=goal, target_label=ctx.t("target_line", target=fmt.pct(goal)) if goal is not None else None,
+    selected_code=ctx.township, higher_is_better=RANKING_METRICS[metric])
+chart_col, table_col = st.columns([3, 2], gap="large")
+with chart_col:
+    event = st.plotly_chart(fig, key="ranking_chart", on_select="rerun", selection_mode="points",
+                            config={"displayModeBar": False})
+    st.caption(ctx.t("ranking_caption"))
+    clicked = ui.selected_township(event)
+    if clicked and clicked != ctx.township:
+        ui.open_township(clicked)
+with table_col:
+    table = ranking_table(by_township, metric)
+    shown = table[["rank", "name", metric]].rename(columns={
+        "rank": ctx.t("rank_col"), "name": ctx.t("township_col"), metric: ctx.t(f"kpi_{metric}")})
+    shown[ctx.t(f"kpi_{metric}")] = [fmt.pct(v) if is_rate else fmt.num(v) for v in table[metric]]
+    st.dataframe(shown, hide_index=True, width="stretch", height=min(620, 36 * (len(shown) + 1)), key="ranking_table")
+    caliber = {"nonpublic_org_coverage_rate": "caliber_coverage", "tickets_on_time_rate": "caliber_on_time",
+               "satisfaction_rate": "caliber_satisfaction"}.get(metric, "caliber_generic")
+    st.caption(ctx.t(caliber))
