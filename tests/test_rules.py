@@ -1,0 +1,90 @@
+"""Identifiers, dates, formats and the overview's card model."""
+from datetime import date, datetime
+
+import pytest
+
+from lib import fmt
+from lib.idcodes import credit_check_char, credit_code_problem, id_birth_date, id_gender, id_number_problem, make_id_number
+from lib.overview import alerts, kpi_cards, ranking_table, ranks
+from lib.rules import age_years, minus_months, minus_years, quarter_end, recommended_org, ticket_derived
+
+
+def test_a_published_id_number_example_has_a_valid_check_digit():
+    assert id_number_problem("11010519491231002X") is None
+    assert id_number_problem("110105194912310021") == "校验位不正确"
+    assert id_birth_date("11010519491231002X") == date(1949, 12, 31)
+    assert id_gender("11010519491231002X") == "女"
+
+
+def test_generated_id_numbers_encode_birth_date_and_gender():
+    value = make_id_number("411402", date(1985, 2, 28), 17, male=True)
+    assert id_number_problem(value) is None
+    assert id_birth_date(value) == date(1985, 2, 28)
+    assert id_gender(value) == "男"
+
+
+def test_credit_code_check_character_of_a_known_code():
+    assert credit_check_char("91350100M000100Y4") == "3"
+    assert credit_code_problem("91350100M000100Y43") is None
+    assert credit_code_problem("91350100M000100Y44") == "校验位不正确"
+
+
+def test_date_arithmetic_clamps_month_ends_and_leap_days():
+    assert minus_months(date(2018, 8, 31), 6) == date(2018, 2, 28)
+    assert minus_years(date(2020, 2, 29), 41) == date(1979, 2, 28)
+    assert quarter_end("2018Q3") == date(2018, 9, 30)
+    assert age_years(date(1977, 7, 1), date(2018, 6, 30)) == 40
+    assert age_years(date(1977, 6, 30), date(2018, 6, 30)) == 41
+
+
+def test_ticket_due_time_is_received_plus_days():
+    derived = ticket_derived(datetime(2018, 12, 30, 9), 3)
+    assert derived == {"due_at": datetime(2019, 1, 2, 9), "received_month": "2018-12"}
+
+
+@pytest.mark.parametrize("members,expected", [(2, "联合党支部"), (3, "党支部"), (7, "党支部（设支委会）"), (50, "党总支"), (100, "党委")])
+def test_recommended_organization_follows_member_thresholds(members, expected):
+    assert recommended_org(members) == expected
+
+
+def test_numbers_are_formatted_the_chinese_way():
+    assert fmt.num(21239) == "21,239"
+    assert fmt.pct(218 / 369) == "59.1%"
+    assert fmt.pp(0.032) == "+3.2个百分点"
+    assert fmt.pp(-0.0149, "en") == "-1.5 pp"
+    assert fmt.pct(None) == "—"
+
+
+def test_cards_show_change_and_target_status():
+    current = {"nonpublic_org_coverage_rate": 0.6, "satisfaction_rate": 0.96, "satisfaction_period": "2018Q4",
+               "should_build_not_built_n": 12, "outflow_at_risk_n": 3, "outflow_at_risk_rate": 0.03}
+    previous = {"nonpublic_org_coverage_rate": 0.5, "should_build_not_built_n": 15}
+    cards = {c.key: c for _, cs in kpi_cards(current, previous) for c in cs}
+    cov = cards["nonpublic_org_coverage_rate"]
+    assert (cov.value, cov.delta, cov.status, cov.status_text) == ("60.0%", "+10.0个百分点", "bad", "低于目标 90.0%")
+    sat = cards["satisfaction_rate"]
+    assert (sat.label, sat.status, sat.delta) == ("群众满意率（2018Q4）", "good", None)
+    sb = cards["should_build_not_built_n"]
+    assert (sb.value, sb.delta, sb.delta_color, sb.status) == ("12", "-3", "inverse", "bad")
+    assert cards["outflow_at_risk_n"].status == "good"
+
+
+def test_alerts_name_what_needs_attention():
+    assert alerts({"should_build_not_built_n": 12, "tickets_open_overdue_n": 0, "nonpublic_org_coverage_rate": 0.95}) == [
+        "12 家“两新”组织党员3人以上尚未建立党组织（应建未建）。"]
+
+
+def test_ranks_share_places_on_ties_and_skip_missing_values():
+    import pandas as pd
+
+    df = pd.DataFrame({"township_code": ["A", "B", "C"], "name": ["甲", "乙", "丙"],
+                       "nonpublic_org_coverage_rate": [0.5, 0.8, 0.5], "satisfaction_rate": [0.9, None, 0.95]})
+    for key in ("nonpublic_work_coverage_rate", "tickets_on_time_rate", "outflow_at_risk_rate", "should_build_not_built_n",
+                "tickets_open_overdue_n", "cadres_40_or_younger_rate", "members_n"):
+        df[key] = None
+    r = ranks(df, "C")
+    assert r["nonpublic_org_coverage_rate"] == (2, 3)
+    assert r["satisfaction_rate"] == (1, 2)
+    table = ranking_table(df, "nonpublic_org_coverage_rate")
+    assert list(table["township_code"]) == ["B", "A", "C"]
+    assert list(table["rank"]) == [1, 2, 2]
