@@ -151,10 +151,16 @@ def voronoi_cells(*, points: list[tuple[float, float]], clip: BaseGeometry) -> l
         return []
     lat0 = float(np.mean([p[1] for p in points]))
     kx = math.cos(math.radians(lat0))
-    proj = [(lon * kx, lat) for lon, lat in points]
+    proj, seen = [], set()
+    for lon, lat in points:
+        p = (lon * kx, lat)
+        # Imported data may repeat a point (e.g. two townships given the town hall's position):
+        # nudge repeats ~10 m apart so each still gets a (small) cell instead of failing.
+        while p in seen:
+            p = (p[0] + 1e-4, p[1] + 1e-4)
+        seen.add(p)
+        proj.append(p)
     clip_proj = shapely.affinity.scale(clip, xfact=kx, yfact=1.0, origin=(0, 0))
-    if len(set(proj)) != len(proj):
-        raise ValueError("two townships share the same coordinates; Voronoi cells need distinct points")
     if len(proj) == 1:
         cells_proj = [clip_proj]
     else:
@@ -271,7 +277,7 @@ def township_polygons(townships: pd.DataFrame) -> tuple[dict, bool]:
 
     rows = tuple(
         (str(r.code), str(r.name), _num(r.lon), _num(r.lat))
-        for r in townships[["code", "name", "lon", "lat"]].itertuples(index=False)
+        for r in townships.reindex(columns=["code", "name", "lon", "lat"]).itertuples(index=False)
     )
     fc, approximate = _township_polygons(
         rows,

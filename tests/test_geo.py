@@ -115,6 +115,16 @@ def test_runtime_voronoi_for_three_hand_made_points_outside_the_district():
     assert not shapely.union_all(cells).intersects(geo.district_shape())
 
 
+def test_runtime_voronoi_survives_repeated_points_and_missing_coordinate_columns():
+    df = pd.DataFrame({"code": ["A", "B", "C"], "name": ["甲", "乙", "丙"],
+                       "lon": [113.0, 113.0, 113.2], "lat": [34.0, 34.0, 34.1]})
+    fc, _ = geo.township_polygons(df)
+    assert [f["properties"]["code"] for f in fc["features"]] == ["A", "B", "C"]
+    assert all(shape(f["geometry"]).area > 0 for f in fc["features"])
+    no_coords, approximate = geo.township_polygons(df[["code", "name"]])
+    assert no_coords["features"] == [] and approximate is True
+
+
 def test_runtime_voronoi_inside_the_district_is_clipped_to_the_outline(data_dir):
     df = _townships().head(3)  # not the committed code set, so cells are computed
     fc, approximate = geo.township_polygons(df)
