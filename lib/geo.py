@@ -165,15 +165,9 @@ def voronoi_cells(*, points: list[tuple[float, float]], clip: BaseGeometry) -> l
         cells_proj = [clip_proj]
     else:
         region = clip_proj.envelope.buffer(clip_proj.envelope.length + 1.0).envelope
-        diagram = shapely.voronoi_polygons(MultiPoint(proj), extend_to=region)
-        cells_by_point: list[BaseGeometry | None] = [None] * len(proj)
-        for cell in diagram.geoms:
-            for i, p in enumerate(proj):
-                if cells_by_point[i] is None and cell.intersects(Point(p)):
-                    cells_by_point[i] = cell
-                    break
-        cells_proj = [c.intersection(clip_proj) if c is not None else Point(p).buffer(0)
-                      for c, p in zip(cells_by_point, proj)]
+        # ordered=True (GEOS >= 3.12) returns the cells in the order of the input points
+        diagram = shapely.voronoi_polygons(MultiPoint(proj), extend_to=region, ordered=True)
+        cells_proj = list(shapely.intersection(np.asarray(diagram.geoms), clip_proj))
     return [shapely.affinity.scale(c, xfact=1.0 / kx, yfact=1.0, origin=(0, 0)) for c in cells_proj]
 
 
