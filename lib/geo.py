@@ -99,7 +99,8 @@ def _load(name: str) -> dict:
     """Return the GeoJSON file `name` from DATA_DIR, raising FileNotFoundError with a hint."""
     path = DATA_DIR / name
     if not path.exists():
-        raise FileNotFoundError(f"{path} is missing; run `python tools/build_geo.py` (see data/geo/README.md)")
+        raise FileNotFoundError(f"{path} is missing; rebuild it with tools/build_geo.py "
+                                "(see data/geo/README.md)")
     return _read_json(str(path), path.stat().st_mtime_ns)
 
 

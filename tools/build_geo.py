@@ -91,7 +91,8 @@ def build(out_dir: Path) -> None:
     district_gcj = shape(json.loads((land / f"{DISTRICT_AREA_CODE}.geojson").read_text(encoding="utf-8")))
     district = polygons_only(clean(to_wgs84(district_gcj), tolerance=DISTRICT_TOLERANCE,
                                    decimals=DISTRICT_DECIMALS))
-    write_geojson(out_dir / geo.DISTRICT_FILE, [feature(district, name=DISTRICT_NAME, code=DISTRICT_AREA_CODE)])
+    write_geojson(out_dir / geo.DISTRICT_FILE,
+                  [feature(district, name=DISTRICT_NAME, code=DISTRICT_AREA_CODE)])
 
     # Provinces, in administrative-code order
     rows = index.execute(
@@ -106,8 +107,8 @@ def build(out_dir: Path) -> None:
     write_geojson(out_dir / geo.PROVINCES_FILE, provinces)
 
     # South China Sea dashed boundary: part of any map of China, drawn as thin lines
-    maritime = json.loads((root / "data" / "datasets" / "administrative" / "amap" / "maritime" / "100000.geojson")
-                          .read_text(encoding="utf-8"))
+    maritime_path = root / "data" / "datasets" / "administrative" / "amap" / "maritime" / "100000.geojson"
+    maritime = json.loads(maritime_path.read_text(encoding="utf-8"))
     lines = shapely.set_precision(to_wgs84(shape(maritime["geometry"])), 10.0 ** -PROVINCE_DECIMALS)
     write_geojson(out_dir / geo.MARITIME_FILE, [feature(lines, name="南海断续线")])
 
