@@ -2,7 +2,7 @@
 import streamlit as st
 
 import ui
-from lib import charts, config
+from lib import charts, config, geo, maps
 from lib.i18n import t
 from lib.overview import RANKING_METRICS, alerts, kpi_cards, ranking_table, ranks
 from lib.queries.kpis import kpi_counts, kpis_by_township
@@ -40,20 +40,37 @@ fig = charts.township_bars(
     value_title=f"{ctx.t(f'kpi_{metric}')}（{'%' if is_rate else ctx.t('unit_count')}）", is_rate=is_rate,
     target=goal, target_label=ctx.t("target_line", target=fmt.pct(goal)) if goal is not None else None,
     selected_code=ctx.township, higher_is_better=RANKING_METRICS[metric])
-chart_col, table_col = st.columns([3, 2], gap="large")
+chart_col, map_col = st.columns([1, 1], gap="large")
 with chart_col:
     event = st.plotly_chart(fig, key="ranking_chart", on_select="rerun", selection_mode="points",
                             config={"displayModeBar": False})
-    st.caption(ctx.t("ranking_caption"))
     clicked = ui.selected_township(event)
-    if clicked and clicked != ctx.township:
-        ui.open_township(clicked)
-with table_col:
-    table = ranking_table(by_township, metric)
-    shown = table[["rank", "name", metric]].rename(columns={
-        "rank": ctx.t("rank_col"), "name": ctx.t("township_col"), metric: ctx.t(f"kpi_{metric}")})
-    shown[ctx.t(f"kpi_{metric}")] = [fmt.pct(v) if is_rate else fmt.num(v) for v in table[metric]]
-    st.dataframe(shown, hide_index=True, width="stretch", height=min(620, 36 * (len(shown) + 1)), key="ranking_table")
+with map_col:
+    polygons, approximate = geo.township_polygons(ctx.townships)
+    deck = maps.township_map(
+        by_township.rename(columns={"township_code": "code"}), polygons, value_col=metric,
+        value_label=ctx.t(f"kpi_{metric}"), value_format="{:.1%}" if is_rate else "{:,.0f}",
+        no_data_label=ctx.t("no_data"), selected_code=ctx.township, height_px=max(420, 26 * len(by_township) + 90))
+    map_event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key="ranking_map",
+                                height=max(420, 26 * len(by_township) + 90))
+    clicked = clicked or maps.selected_township_code(map_event)
+    legend = " ".join(f"<span style='display:inline-block;width:12px;height:12px;background:{colour};"
+                      f"margin:0 3px 0 10px;vertical-align:middle'></span>{label}"
+                      for colour, label in maps.legend(by_township, value_col=metric,
+                                                       value_format="{:.1%}" if is_rate else "{:,.0f}"))
+    st.markdown(f"<div class='map-legend'>{legend}</div>", unsafe_allow_html=True)
+    if approximate:
+        st.caption(ctx.t("map_approximate"))
+if clicked and clicked != ctx.township:
+    ui.open_township(clicked)
+st.caption(ctx.t("ranking_caption"))
+
+table = ranking_table(by_township, metric)
+shown = table[["rank", "name", metric]].rename(columns={
+    "rank": ctx.t("rank_col"), "name": ctx.t("township_col"), metric: ctx.t(f"kpi_{metric}")})
+shown[ctx.t(f"kpi_{metric}")] = [fmt.pct(v) if is_rate else fmt.num(v) for v in table[metric]]
+with st.expander(ctx.t("ranking_table_title", metric=ctx.t(f"kpi_{metric}")), expanded=False):
+    st.dataframe(shown, hide_index=True, width="stretch", key="ranking_table")
     caliber = {"nonpublic_org_coverage_rate": "caliber_coverage", "tickets_on_time_rate": "caliber_on_time",
                "satisfaction_rate": "caliber_satisfaction"}.get(metric, "caliber_generic")
     st.caption(ctx.t(caliber))

@@ -10,6 +10,8 @@ def test_overview_renders_offline_and_a_click_on_a_township_bar_opens_it(page, a
     assert page.locator(".kpi-card").count() >= 15
     bars = page.locator(".js-plotly-plot .bars .point path")
     assert bars.count() == 16
+    page.wait_for_function("() => [...document.querySelectorAll('canvas')].some(c => c.width > 100 && c.height > 100)",
+                           timeout=30000)  # the township map (deck.gl) is drawn
     # the top bar is the township with the highest coverage: read its name from the ranking table order
     top_label = page.locator(".js-plotly-plot .ytick text").last.text_content()
     bars.last.click(force=True)

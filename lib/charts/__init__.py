@@ -47,6 +47,7 @@ def township_bars(df, *, value_col: str, label_col: str = "name", code_col: str 
                       annotation_font_color=palette.PARTY_RED)
     base_layout(fig, title=title, height=max(320, 26 * len(data) + 90), x_title=value_title)
     fig.update_layout(bargap=0.35, clickmode="event+select", dragmode=False)
-    fig.update_xaxes(ticksuffix="%" if is_rate else "", rangemode="tozero")
+    top = max([float(values.max()) if len(values) else 0.0] + ([target * (100 if is_rate else 1)] if target is not None else []))
+    fig.update_xaxes(ticksuffix="%" if is_rate else "", range=[0, top * 1.15 or 1])  # room for labels past the target
     fig.update_yaxes(title_text=None, color=palette.INK)
     return fig
