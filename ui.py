@@ -201,7 +201,7 @@ def kpi_board(sections, *, delta_label: str) -> None:
                          f"<div class='value'>{html.escape(card.value)}</div>")
             if card.delta:
                 tone = ""
-                if card.delta_color != "off" and card.delta[0] in "+-" and card.delta.strip("+-0.个百分点 pp,") != "":
+                if card.delta_color != "off":
                     up = card.delta.startswith("+")
                     tone = "good" if up == (card.delta_color == "normal") else "bad"
                 arrow = "▲" if card.delta.startswith("+") else "▼" if card.delta.startswith("-") else ""

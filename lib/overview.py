@@ -87,9 +87,11 @@ def kpi_cards(current: dict, previous: dict | None, *, lang: str = "zh",
         for key in keys:
             value = current.get(key)
             before = (previous or {}).get(key)
-            delta = None
+            delta, unchanged = None, False
             if value is not None and before is not None:
-                delta = fmt.pp(value - before, lang) if _is_rate(key) else fmt.signed(value - before)
+                unchanged = abs(value - before) < (0.0005 if _is_rate(key) else 0.5)  # shows as +0.0: say 持平
+                delta = t("unchanged", lang) if unchanged else \
+                    fmt.pp(value - before, lang) if _is_rate(key) else fmt.signed(value - before)
             status, status_text = _status(key, current, lang)
             rank = (ranks or {}).get(key)
             label = t(f"kpi_{key}", lang)
@@ -97,7 +99,7 @@ def kpi_cards(current: dict, previous: dict | None, *, lang: str = "zh",
                 label = f"{label}（{current['satisfaction_period']}）"
             cards.append(Card(
                 key=key, label=label, value=format_value(key, value), delta=delta,
-                delta_color="inverse" if key in LOWER_IS_BETTER else "normal" if (_is_rate(key) or key.endswith("_n")) else "off",
+                delta_color="off" if unchanged else "inverse" if key in LOWER_IS_BETTER else "normal",
                 status=status, status_text=status_text,
                 rank_text=t("rank_of", lang, rank=rank[0], n=rank[1]) if rank else None))
         out.append((t(section, lang), cards))

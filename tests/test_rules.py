@@ -69,6 +69,13 @@ def test_cards_show_change_and_target_status():
     assert cards["outflow_at_risk_n"].status == "good"
 
 
+def test_an_unchanged_kpi_says_so_instead_of_plus_zero():
+    cards = {c.key: c for _, cs in kpi_cards({"villages_n": 244, "cadres_bachelor_plus_rate": 0.5566},
+                                            {"villages_n": 244, "cadres_bachelor_plus_rate": 0.5563}) for c in cs}
+    assert (cards["villages_n"].delta, cards["villages_n"].delta_color) == ("持平", "off")
+    assert cards["cadres_bachelor_plus_rate"].delta == "持平"
+
+
 def test_alerts_name_what_needs_attention():
     assert alerts({"should_build_not_built_n": 12, "tickets_open_overdue_n": 0, "nonpublic_org_coverage_rate": 0.95}) == [
         "12 家“两新”组织党员3人以上尚未建立党组织（应建未建）。"]
