@@ -76,3 +76,14 @@ def test_an_empty_database_says_so(monkeypatch, tmp_path):
     at = run_page("pages/overview.py", monkeypatch, url)
     assert not at.exception
     assert "数据库中还没有数据" in at.info[0].value
+
+
+def test_overview_runs_on_postgresql_with_the_same_numbers(monkeypatch):
+    import tiny_db
+    from conftest import PG_URL, postgres_engine
+
+    tiny_db.build(postgres_engine())
+    at = run_page("pages/overview.py", monkeypatch, PG_URL, township="T1", as_of="2018-06-30")
+    assert not at.exception, at.exception
+    assert at.title[0].value == "甲镇基层党建态势"
+    assert "<div class='value'>33.3%</div>" in markdown_text(at)
