@@ -95,8 +95,14 @@ def _language_switch() -> str:
     return st.session_state.get("lang") or "zh"  # deselecting the current language keeps Chinese
 
 
-def page_setup(title_key: str) -> Context:
-    """Configure the page, draw the sidebar filters and return the page's Context (stops on no data)."""
+def page_setup(title_key: str, *, require_data: bool = True) -> Context:
+    """Configure the page, draw the sidebar filters and return the page's Context.
+
+    A page that shows data stops with a clear message when the database is down or empty. A page
+    that must work without data (数据管理: importing is how data arrives) passes require_data=False
+    and gets a Context whose `townships` is empty and `as_of` is today; `engine` is None when the
+    database cannot be reached.
+    """
     try:
         st.set_page_config(page_title=t(title_key), page_icon=str(ICON), layout="wide")
     except Exception:  # already set by app.py in this run
@@ -109,12 +115,16 @@ def page_setup(title_key: str) -> Context:
         engine = cached.engine()
         cached.data_version()
     except db.DatabaseUnavailable as exc:
+        if not require_data:
+            return _bare_context(None, lang, tr)
         st.error(tr("db_unavailable", error=exc))
         st.info(tr("db_unavailable_help"))
         st.stop()
     latest = cached.query(common.latest_date)
     towns = cached.query(common.townships, scope=Scope.all())
     if latest is None or towns.empty:
+        if not require_data:
+            return _bare_context(engine, lang, tr)
         st.title(tr(title_key))
         st.info(tr("db_empty"))
         st.stop()
@@ -148,6 +158,42 @@ def page_setup(title_key: str) -> Context:
     is_demo = cached.query(db_is_demo)
     return Context(engine=engine, lang=lang, scope=Scope.of(code) if code else Scope.all(), as_of=as_of,
                    township=code, township_name=names.get(code), townships=towns, is_demo=is_demo, t=tr)
+
+
+def _bare_context(engine, lang: str, tr) -> Context:
+    columns = ["code", "name", "kind"]
+    return Context(engine=engine, lang=lang, scope=Scope.all(), as_of=date.today(), township=None,
+                   township_name=None, townships=pd.DataFrame(columns=columns), is_demo=False, t=tr)
+
+
+def url_choice(key: str, options: list, *, label: str, default=None, format_func=str,
+               widget: str = "segmented") -> object:
+    """Draw a page-level choice whose value lives in the URL (`?key=value`) so the view can be shared.
+
+    `widget` is "segmented", "radio" or "selectbox". Options are compared as strings with the URL.
+    """
+    ss, qp = st.session_state, st.query_params
+    by_text = {str(o): o for o in options}
+    state_key = f"url_{key}"
+    if state_key not in ss:
+        ss[state_key] = by_text.get(qp.get(key) or "", default if default in options else options[0])
+    elif ss[state_key] not in options:
+        ss[state_key] = default if default in options else options[0]
+    if widget == "selectbox":
+        value = st.selectbox(label, options, key=state_key, format_func=format_func)
+    elif widget == "radio":
+        value = st.radio(label, options, key=state_key, format_func=format_func, horizontal=True)
+    else:
+        value = st.segmented_control(label, options, key=state_key, format_func=format_func,
+                                     selection_mode="single")
+        if value is None:  # deselecting keeps the default rather than showing nothing
+            value = default if default in options else options[0]
+    wanted = None if value == (default if default in options else options[0]) else str(value)
+    if wanted is None:
+        qp.pop(key, None)
+    elif qp.get(key) != wanted:
+        qp[key] = wanted
+    return value
 
 
 def db_is_demo(engine) -> bool:

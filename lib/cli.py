@@ -1,7 +1,12 @@
-"""Command line: `python -m lib.cli COMMAND`. Commands: init-db, demo, kpis (and import commands)."""
+"""Command line: `python -m lib.cli COMMAND`. Commands: init-db, demo, kpis, and those of PLUGINS.
+
+A feature with its own commands lives in its own module with `register(add)`, where
+`add(name, handler, help)` returns the argparse sub-parser (with --db already added).
+"""
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 import time
@@ -55,6 +60,10 @@ def cmd_kpis(args) -> int:
     return 0
 
 
+# Modules that add commands: template/import (importer), briefing (presentation), bench (benchmark).
+PLUGINS = ("lib.importer.cli", "lib.briefing_cli", "lib.bench_cli")
+
+
 def parser() -> argparse.ArgumentParser:
     """Return the argument parser with every command."""
     p = argparse.ArgumentParser(prog="python -m lib.cli", description="基层党建态势看板 命令行")
@@ -74,6 +83,14 @@ def parser() -> argparse.ArgumentParser:
     sp = add("kpis", cmd_kpis, "以 JSON 输出总览指标")
     sp.add_argument("--township", help="乡镇代码（默认全区）")
     sp.add_argument("--as-of", help="数据截至日期 YYYY-MM-DD（默认：数据中最晚日期）")
+    for name in PLUGINS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if not (exc.name and (name + ".").startswith(exc.name + ".")):  # it exists but lacks a dependency
+                raise
+            continue
+        module.register(add)
     return p
 
 

@@ -108,6 +108,27 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+def _merge_parts() -> None:
+    """Add the labels of each area (lib/labels/<area>.py, a dict LABELS) into the one dictionary.
+
+    A key defined twice is a bug, so it stops the import instead of silently winning.
+    """
+    import importlib
+    import pkgutil
+
+    from lib import labels
+
+    for info in sorted(pkgutil.iter_modules(labels.__path__), key=lambda m: m.name):
+        part = importlib.import_module(f"lib.labels.{info.name}").LABELS
+        clash = sorted(set(part) & set(LABELS))
+        if clash:
+            raise KeyError(f"labels defined twice ({info.name}): {', '.join(clash)}")
+        LABELS.update(part)
+
+
+_merge_parts()
+
+
 def t(key: str, lang: str = "zh", **values) -> str:
     """Return the label `key` in `lang`, formatted with `values`; unknown keys show as the key itself."""
     pair = LABELS.get(key)
