@@ -196,6 +196,24 @@ def url_choice(key: str, options: list, *, label: str, default=None, format_func
     return value
 
 
+def table_downloads(ctx: Context, df: pd.DataFrame, *, title: str, key: str,
+                    filters: dict[str, str] | None = None) -> None:
+    """Draw .xlsx and CSV download buttons for table `df` (Chinese headers as shown, title, filters, as-of).
+
+    The scope (全区 or the township) is always written into the file's filter row.
+    """
+    from lib import export
+
+    applied = {ctx.t("filter_township"): ctx.scope_name, **(filters or {})}
+    stem = f"{title}_{ctx.scope_name}_{ctx.as_of.isoformat()}"
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button(ctx.t("download_xlsx"), export.to_xlsx(df, title=title, filters=applied, as_of=ctx.as_of),
+                         file_name=f"{stem}.xlsx", key=f"{key}_xlsx", icon=":material/download:",
+                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    right.download_button(ctx.t("download_csv"), export.to_csv(df), file_name=f"{stem}.csv", key=f"{key}_csv",
+                          icon=":material/download:", mime="text/csv")
+
+
 def db_is_demo(engine) -> bool:
     """Return True when the database holds demo data (cached through lib.cached)."""
     return db.is_demo(engine)

@@ -31,6 +31,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "db_empty": ("数据库中还没有数据。请在“数据管理”页导入，或运行 `python -m lib.cli demo` 生成演示数据。",
                  "The database holds no data yet. Import files on the Data page, or run `python -m lib.cli demo`."),
     "back_to_district": ("返回全区", "Back to district"),
+    "download_xlsx": ("下载 Excel", "Download .xlsx"),
+    "download_csv": ("下载 CSV", "Download CSV"),
     "clear_selection": ("返回全区视图", "Back to district view"),
     # --- KPI names ---
     "kpi_townships_n": ("乡镇（街道）", "Townships"),
