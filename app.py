@@ -31,5 +31,15 @@ nav = {
                      for path, key, icon, url in pages if (Path(__file__).parent / path).exists()]
     for group, pages in PAGES.items()
 }
+nav = {group: pages for group, pages in nav.items() if pages}
 st.logo(image=str(Path(__file__).parent / "data" / "logo.svg"), size="large")
-st.navigation(nav).run()
+current = st.navigation(nav, position="hidden")
+# The page list is drawn here (not by Streamlit's automatic list, which shows file names first).
+# The presentation page hides the sidebar itself.
+for group, pages in nav.items():
+    if sum(len(p) for p in nav.values()) <= 1:
+        break
+    st.sidebar.caption(group)
+    for page in pages:
+        st.sidebar.page_link(page, label=page.title, icon=page.icon)
+current.run()
