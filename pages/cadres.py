@@ -106,6 +106,7 @@ with right:
         window_names={n: t(f"cad_retire_window_{n}") for n in q.RETIREMENT_YEARS}, gender_names=gender_names),
         key="cad_retire_chart", config={"displayModeBar": False})
     st.caption(t("cad_retire_caption", male=q.retirement_age("男"), female=q.retirement_age("女")))
+with st.expander(t("cad_retire_table"), expanded=False):
     table = windows.rename(columns={"men_n": t("cad_col_men"), "women_n": t("cad_col_women"),
                                     "township_n": t("cad_col_township"), "district_n": t("cad_col_district"),
                                     "total_n": t("cad_col_total")})

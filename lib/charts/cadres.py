@@ -44,7 +44,8 @@ def count_bars(df: pd.DataFrame, *, category_col: str, title: str, x_title: str,
     names = [str((category_names or {}).get(c, c)) for c in df[category_col]]
     text = [f"{int(n):,}（{n / total * 100:.1f}%）" if total else f"{int(n):,}" for n in df["cadres_n"]]
     fig = go.Figure(go.Bar(
-        x=names, y=df["cadres_n"], text=text, textposition="outside", cliponaxis=False,
+        x=names, y=df["cadres_n"], text=text, textposition="outside", cliponaxis=False, constraintext="none",
+        textfont={"size": 12, "color": palette.INK},
         marker_color=[(colours or {}).get(c, palette.BASE) for c in df[category_col]],
         hovertemplate="%{x}: %{text}<extra></extra>"))
     base_layout(fig, title=title, height=height, x_title=x_title, y_title=y_title)
@@ -84,10 +85,13 @@ def share_bars(df: pd.DataFrame, *, value_col: str, title: str, y_title: str, un
     data = df[df["cadres_n"] > 0]
     values = data[value_col].astype("float64") * 100
     count_col = value_col.replace("_rate", "_n")
-    text = [f"{v:.1f}%（{int(k):,}/{int(n):,}）" for v, k, n in zip(values, data[count_col], data["cadres_n"])]
+    text = [f"{v:.1f}%" for v in values]
+    counts = [f"{int(k):,}/{int(n):,}" for k, n in zip(data[count_col], data["cadres_n"])]
     fig = go.Figure(go.Bar(
         x=[unit_names[u] for u in data["unit_type"]], y=values, text=text, textposition="outside", cliponaxis=False,
-        marker_color=[UNIT_COLOURS[u] for u in data["unit_type"]], hovertemplate="%{x}: %{text}<extra></extra>"))
+        constraintext="none", textfont={"size": 13, "color": palette.INK}, customdata=counts,
+        marker_color=[UNIT_COLOURS[u] for u in data["unit_type"]],
+        hovertemplate="%{x}: %{text}（%{customdata}）<extra></extra>"))
     if target is not None:
         fig.add_hline(y=target * 100, line_color=palette.PARTY_RED, line_dash="dash", line_width=1.5,
                       annotation_text=target_label or "", annotation_position="top right",
