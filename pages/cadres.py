@@ -35,7 +35,7 @@ for key, label in zip(cadres.SHARE_KEYS, ("cad_young_rate", "cad_bachelor_rate")
                       status=None if goal is None else "good" if met else "bad",
                       status_text=None if goal is None else t("target_met" if met else "target_missed", target=fmt.pct(goal))))
 for _, row in windows.iterrows():
-    cards.append(Card(key=f"cad_retire_{int(row['years'])}y", label=t("cad_retire_card", years=int(row["years"])),
+    cards.append(Card(key=f"cad_retire_{int(row['years'])}y", label=t(f"cad_retire_card_{int(row['years'])}"),
                       value=fmt.num(row["total_n"]), delta=None, delta_color="off", status=None, status_text=None))
 ui.kpi_board([(t(f"cad_view_{view}"), cards)], delta_label="")
 

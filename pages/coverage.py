@@ -20,6 +20,7 @@ with right:
     measure = ui.url_choice("measure", list(coverage.MEASURES), label=t("cov_measure"),
                             format_func=lambda m: t(f"cov_measure_{m}"))
 kind_name, measure_name = t(f"cov_kind_{kind}"), t(f"cov_measure_{measure}")
+kind_word = t(f"cov_kindword_{kind}")  # the kind inside a sentence (lower case in English)
 
 # KPI cards of the scope, against a year earlier
 by_town_all = coverage.with_rates(cached.query(q.coverage_by_township, scope=Scope.all(), as_of=ctx.as_of, kind=kind))
@@ -34,13 +35,13 @@ goal = coverage.target(kind, measure)
 town_col, trend_col = st.columns([1, 1], gap="large")
 with town_col:
     fig = charts.township_bars(
-        by_town_all, value_col=rate_col, title=t("cov_township_title", kind=kind_name, measure=measure_name),
+        by_town_all, value_col=rate_col, title=t("cov_township_title", kind=kind_word, measure=measure_name),
         value_title=t("cov_township_axis", measure=measure_name), is_rate=True, target=goal,
         target_label=t("target_line", target=fmt.pct(goal)) if goal is not None else None,
         selected_code=ctx.township)
     event = st.plotly_chart(fig, key="cov_township_chart", on_select="rerun", selection_mode="points",
                             config={"displayModeBar": False})
-    st.caption(t("cov_township_caption", definition=t(f"cov_def_{measure}"), kind=kind_name))
+    st.caption(t("cov_township_caption", definition=t(f"cov_def_{measure}"), kind=kind_word))
     clicked = ui.selected_township(event)
     if clicked and clicked != ctx.township:
         ui.open_township(clicked)
@@ -49,14 +50,14 @@ with trend_col:
     series = coverage.coverage_over_time(founded, as_of=ctx.as_of, freq="quarter")
     org_goal = coverage.target(kind, "org")
     if series.empty:
-        st.info(t("cov_trend_empty", kind=kind_name))
+        st.info(t("cov_trend_empty", kind=kind_word))
     else:
         st.plotly_chart(cov_charts.coverage_trend(
-            series, title=t("cov_trend_title", kind=kind_name), y_title=t("cov_trend_axis"),
+            series, title=t("cov_trend_title", kind=kind_word), y_title=t("cov_trend_axis"),
             rate_name=t("cov_measure_org"), target=org_goal,
             target_label=t("target_line", target=fmt.pct(org_goal)) if org_goal is not None else None),
             key="cov_trend_chart", config={"displayModeBar": False})
-    st.caption(t("cov_trend_caption", kind=kind_name))
+    st.caption(t("cov_trend_caption", kind=kind_word))
 
 # by industry and by size band
 status_names = {c: t(f"cov_status_{c}") for c in cov_charts.STATUS_COLOURS}
@@ -64,17 +65,17 @@ industry_col, size_col = st.columns([1, 1], gap="large")
 with industry_col:
     industries = coverage.with_rates(cached.query(q.coverage_by_industry, scope=ctx.scope, as_of=ctx.as_of, kind=kind))
     st.plotly_chart(cov_charts.coverage_stack(
-        industries, category_col="industry", title=t("cov_industry_title", kind=kind_name),
+        industries, category_col="industry", title=t("cov_industry_title", kind=kind_word),
         x_title=t("cov_count_axis"), status_names=status_names, rate_name=t("cov_rate_short")),
         key="cov_industry_chart", config={"displayModeBar": False})
 with size_col:
     sizes = coverage.with_rates(cached.query(q.coverage_by_size, scope=ctx.scope, as_of=ctx.as_of, kind=kind))
     st.plotly_chart(cov_charts.coverage_stack(
-        sizes, category_col="size_band", title=t("cov_size_title", kind=kind_name), x_title=t("cov_count_axis"),
+        sizes, category_col="size_band", title=t("cov_size_title", kind=kind_word), x_title=t("cov_count_axis"),
         status_names=status_names, rate_name=t("cov_rate_short"),
         category_names={b: t(f"cov_size_{b}") for b in q.SIZE_BANDS}, sort=False),
         key="cov_size_chart", config={"displayModeBar": False})
-st.caption(t("cov_stack_caption", kind=kind_name))
+st.caption(t("cov_stack_caption", kind=kind_word))
 
 # 应建未建
 LIMIT = 2000
@@ -82,7 +83,7 @@ raw = cached.query(q.should_build_list, scope=ctx.scope, as_of=ctx.as_of, kind=k
 n_should = int(coverage.totals(in_scope)["should_build_n"])
 st.subheader(t("cov_list_title", n=fmt.num(n_should)))
 if raw.empty:
-    st.success(t("cov_list_none", kind=kind_name), icon=":material/check_circle:")
+    st.success(t("cov_list_none", kind=kind_word), icon=":material/check_circle:")
 else:
     table = coverage.should_build_table(raw)
     table["recommended_org"] = [t(f"cov_recommended_{r}") for r in table["recommended_org"]]
@@ -97,7 +98,7 @@ else:
                        key="cov_should_build", filters={t("cov_kind"): kind_name})
     if len(raw) >= LIMIT and n_should > LIMIT:
         st.caption(t("cov_list_truncated", shown=fmt.num(LIMIT)))
-st.caption(t("cov_list_caption", kind=kind_name))
+st.caption(t("cov_list_caption", kind=kind_word))
 
 with st.expander(t("cov_township_table"), expanded=False):
     detail = by_town_all if ctx.township is None else by_town_all[by_town_all["township_code"] == ctx.township]

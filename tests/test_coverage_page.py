@@ -279,7 +279,7 @@ def test_coverage_page_for_the_district_in_english(monkeypatch, tiny_url):
     assert kpi_value(text, "org_coverage_rate") == "42.9%" and kpi_value(text, "work_coverage_rate") == "71.4%"
     assert at.subheader[0].value == "Should build, not built (2)"
     assert list(at.dataframe[0].value["Name"]) == ["企业E2", "企业E5"]
-    towns = plotly_figures(at)["Work coverage of Non-public enterprises by township"]["data"][0]
+    towns = plotly_figures(at)["Work coverage of non-public enterprises by township"]["data"][0]
     assert values(towns["y"]) == ["甲镇", "乙街道"] and [round(v, 1) for v in values(towns["x"])] == [66.7, 75.0]
 
 

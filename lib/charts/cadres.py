@@ -11,6 +11,13 @@ GENDER_COLOURS = {"男": "#3E6A8A", "女": "#D08C60"}
 UNIT_COLOURS = {"township": "#7A9E7E", "district": "#3E6A8A", "total": palette.BASE}
 
 
+def legend_under_title(fig: go.Figure) -> go.Figure:
+    """Put the legend at the top left, between the title and the plot, so long legends never cover the title."""
+    fig.update_layout(margin={"t": 84}, legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0,
+                                                "yanchor": "bottom", "traceorder": "normal"})
+    return fig
+
+
 def age_pyramid(df: pd.DataFrame, *, title: str, x_title: str, y_title: str, gender_names: dict[str, str],
                 min_age: int, max_age: int, age_suffix: str = "岁") -> go.Figure:
     """Return an age pyramid: men to the left, women to the right, one bar per whole year of age.
@@ -31,6 +38,7 @@ def age_pyramid(df: pd.DataFrame, *, title: str, x_title: str, y_title: str, gen
     step = max(1, round(top / 4))
     ticks = [v for v in range(-4 * step, 4 * step + 1, step) if abs(v) <= top * 1.1 + step]
     fig.update_layout(barmode="overlay", bargap=0.1)
+    legend_under_title(fig)
     fig.update_xaxes(tickvals=ticks, ticktext=[f"{abs(v):,}" for v in ticks], range=[-top * 1.1, top * 1.1])
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=labels, dtick=5)
     return fig
@@ -71,6 +79,7 @@ def rank_bars(df: pd.DataFrame, *, ranks: tuple[str, ...], title: str, x_title: 
                              showlegend=False, hoverinfo="skip", cliponaxis=False))
     base_layout(fig, title=title, height=340, x_title=x_title, y_title=y_title)
     fig.update_layout(barmode="stack", bargap=0.35)
+    legend_under_title(fig)
     fig.update_yaxes(range=[0, (float(totals.max()) if len(totals) else 1) * 1.2 or 1], tickformat=",d")
     fig.update_xaxes(type="category")
     return fig
@@ -88,8 +97,8 @@ def share_bars(df: pd.DataFrame, *, value_col: str, title: str, y_title: str, un
     text = [f"{v:.1f}%" for v in values]
     counts = [f"{int(k):,}/{int(n):,}" for k, n in zip(data[count_col], data["cadres_n"])]
     fig = go.Figure(go.Bar(
-        x=[unit_names[u] for u in data["unit_type"]], y=values, text=text, textposition="outside", cliponaxis=False,
-        constraintext="none", textfont={"size": 13, "color": palette.INK}, customdata=counts,
+        x=[unit_names[u] for u in data["unit_type"]], y=values, text=text, textposition="auto", cliponaxis=False,
+        insidetextanchor="end", textfont={"size": 13}, customdata=counts,
         marker_color=[UNIT_COLOURS[u] for u in data["unit_type"]],
         hovertemplate="%{x}: %{text}（%{customdata}）<extra></extra>"))
     if target is not None:
@@ -120,6 +129,7 @@ def retirement_bars(windows: pd.DataFrame, *, title: str, x_title: str, y_title:
     base_layout(fig, title=title, height=340, x_title=x_title, y_title=y_title)
     top = float(windows["total_n"].max()) if len(windows) else 0.0
     fig.update_layout(barmode="stack", bargap=0.45)
+    legend_under_title(fig)
     fig.update_yaxes(range=[0, top * 1.2 or 1], tickformat=",d")
     fig.update_xaxes(type="category")
     return fig

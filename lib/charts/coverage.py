@@ -6,6 +6,7 @@ import plotly.graph_objects as go
 
 from lib import palette
 from lib.charts import base_layout
+from lib.charts.cadres import legend_under_title
 
 # one colour per coverage status, the same in every coverage chart
 STATUS_COLOURS = {"with_org_n": palette.BASE, "work_only_n": palette.BASE_LIGHT, "uncovered_n": "#E6D3C3"}
@@ -35,7 +36,8 @@ def coverage_stack(df: pd.DataFrame, *, category_col: str, title: str, x_title: 
         textfont={"color": palette.INK, "size": 12}, showlegend=False, hoverinfo="skip", cliponaxis=False))
     base_layout(fig, title=title, height=max(260, 34 * len(data) + 120), x_title=x_title)
     top = float(data["enterprises_n"].max()) if len(data) else 1.0
-    fig.update_layout(barmode="stack", bargap=0.35, legend={"traceorder": "normal"})
+    fig.update_layout(barmode="stack", bargap=0.35)
+    legend_under_title(fig)
     fig.update_xaxes(range=[0, top * 1.35 or 1], tickformat=",d")
     fig.update_yaxes(title_text=None, color=palette.INK, automargin=True)
     return fig

@@ -4,6 +4,8 @@ LABELS = {
     "cov_kind": ("组织类型", "Organization type"),
     "cov_kind_非公企业": ("非公企业", "Non-public enterprises"),
     "cov_kind_社会组织": ("社会组织", "Social organizations"),
+    "cov_kindword_非公企业": ("非公企业", "non-public enterprises"),
+    "cov_kindword_社会组织": ("社会组织", "social organizations"),
     "cov_measure": ("覆盖口径", "Coverage measure"),
     "cov_measure_org": ("党组织覆盖率", "Organization coverage"),
     "cov_measure_work": ("党的工作覆盖率", "Work coverage"),
