@@ -14,7 +14,8 @@ UNIT_COLOURS = {"township": "#7A9E7E", "district": "#3E6A8A", "total": palette.B
 def legend_under_title(fig: go.Figure) -> go.Figure:
     """Put the legend at the top left, between the title and the plot, so long legends never cover the title."""
     fig.update_layout(margin={"t": 84}, legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0,
-                                                "yanchor": "bottom", "traceorder": "normal"})
+                                                "yanchor": "bottom", "traceorder": "normal", "font": {"size": 12},
+                                                "entrywidthmode": "pixels", "entrywidth": 0})
     return fig
 
 
