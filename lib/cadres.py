@@ -65,3 +65,26 @@ def township_shares(by_township: pd.DataFrame, towns: pd.DataFrame) -> pd.DataFr
     out["cadres_40_or_younger_rate"] = (out["cadres_40_or_younger_n"] / den).astype("float64")
     out["cadres_bachelor_plus_rate"] = (out["cadres_bachelor_plus_n"] / den).astype("float64")
     return out
+
+
+def kpi_cards(total: pd.Series, windows: pd.DataFrame, *, lang: str = "zh") -> list:
+    """Return the KPI cards: cadres counted, the two shares against their targets, retirements due in 1/2/3 years."""
+    from lib import fmt
+    from lib.i18n import t
+    from lib.overview import Card
+
+    cards = [Card(key="cad_total", label=t("cad_total", lang), value=fmt.num(total["cadres_n"]), delta=None,
+                  delta_color="off", status=None, status_text=None)]
+    for key, label in zip(SHARE_KEYS, ("cad_young_rate", "cad_bachelor_rate")):
+        value, goal = total[key], share_target(key)
+        status = status_text = None
+        if goal is not None and pd.notna(value):
+            met = value >= goal
+            status = "good" if met else "bad"
+            status_text = t("target_met" if met else "target_missed", lang, target=fmt.pct(goal))
+        cards.append(Card(key=f"cad_{key}", label=t(label, lang), value=fmt.pct(value), delta=None, delta_color="off",
+                          status=status, status_text=status_text))
+    for years, n in zip(windows["years"], windows["total_n"]):
+        cards.append(Card(key=f"cad_retire_{int(years)}y", label=t(f"cad_retire_card_{int(years)}", lang),
+                          value=fmt.num(n), delta=None, delta_color="off", status=None, status_text=None))
+    return cards

@@ -4,7 +4,6 @@ import streamlit as st
 import ui
 from lib import cached, cadres, charts, fmt, schema
 from lib.charts import cadres as cad_charts
-from lib.overview import Card
 from lib.queries import cadres as q
 from lib.scope import Scope
 
@@ -26,18 +25,10 @@ retire = cached.query(q.cadre_retirements, **args)
 windows = cadres.retirement_windows(retire)
 
 # KPI cards: size, the two shares against their targets, retirements due
-cards = [Card(key="cad_total", label=t("cad_total"), value=fmt.num(total["cadres_n"]), delta=None, delta_color="off",
-              status=None, status_text=None)]
-for key, label in zip(cadres.SHARE_KEYS, ("cad_young_rate", "cad_bachelor_rate")):
-    value, goal = total[key], cadres.share_target(key)
-    met = goal is not None and value >= goal
-    cards.append(Card(key=f"cad_{key}", label=t(label), value=fmt.pct(value), delta=None, delta_color="off",
-                      status=None if goal is None else "good" if met else "bad",
-                      status_text=None if goal is None else t("target_met" if met else "target_missed", target=fmt.pct(goal))))
-for _, row in windows.iterrows():
-    cards.append(Card(key=f"cad_retire_{int(row['years'])}y", label=t(f"cad_retire_card_{int(row['years'])}"),
-                      value=fmt.num(row["total_n"]), delta=None, delta_color="off", status=None, status_text=None))
-ui.kpi_board([(t(f"cad_view_{view}"), cards)], delta_label="")
+ui.kpi_board([(t(f"cad_view_{view}"), cadres.kpi_cards(total, windows, lang=ctx.lang))], delta_label="")
+reached = int(retire["reached_n"].sum())
+if reached:
+    st.warning(t("cad_reached_warning", n=fmt.num(reached)), icon=":material/warning:")
 
 # age pyramid | age bands
 unit_names = {u: t(f"cad_unit_{u}") for u in ("township", "district", "total")}

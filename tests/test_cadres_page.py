@@ -305,3 +305,15 @@ def test_cadres_page_in_english(monkeypatch, tiny_url):
 def test_cadres_page_for_the_empty_township_says_so(monkeypatch, tiny_url):
     at = run_page(monkeypatch, tiny_url, township="T3", as_of="2018-06-30")
     assert [i.value for i in at.info] == ["所选范围内没有符合口径的干部。"]
+
+
+def test_kpi_cards_compare_the_shares_with_their_targets():
+    total = pd.Series({"cadres_n": 4, "cadres_40_or_younger_rate": 0.5, "cadres_bachelor_plus_rate": 0.5})
+    windows = pd.DataFrame({"years": [1, 2, 3], "total_n": [0, 1, 1]})
+    cards = {c.key: c for c in cadres.kpi_cards(total, windows)}
+    assert cards["cad_total"].value == "4"
+    # targets: 40 or younger 20% (met), bachelor's or above 60% (missed)
+    assert (cards["cad_cadres_40_or_younger_rate"].value, cards["cad_cadres_40_or_younger_rate"].status) == ("50.0%", "good")
+    assert cards["cad_cadres_bachelor_plus_rate"].status_text == "低于目标 60.0%"
+    assert [cards[f"cad_retire_{n}y"].value for n in (1, 2, 3)] == ["0", "1", "1"]
+    assert cards["cad_retire_1y"].label == "1年内到龄退休"
