@@ -204,6 +204,7 @@ def test_share_bars_show_each_unit_type_with_the_target_line():
     assert list(fig.data[0].x) == ["乡镇/街道", "合计"]  # no district-unit cadres: no bar
     assert list(fig.data[0].text) == ["33.3%", "33.3%"]
     assert fig.layout.shapes[0].y0 == pytest.approx(20)
+    assert fig.data[1].name == "目标 20.0%" and fig.data[1].line.dash == "dash"  # named in the legend
 
 
 def test_rank_bars_stack_unit_types_in_rank_order():
@@ -214,6 +215,9 @@ def test_rank_bars_stack_unit_types_in_rank_order():
     assert list(fig.data[0].x) == ["正科", "副科"]
     assert list(fig.data[0].y) == [1, 2] and list(fig.data[1].y) == [1, 0]
     assert list(fig.data[2].text) == ["2", "2"]
+    township_only = cad_charts.rank_bars(df[df["unit_type"] == "township"], ranks=("正科", "副科"), title="职级",
+                                         x_title="职级", y_title="人数", unit_names={"township": "乡镇/街道", "district": "区直单位"})
+    assert [tr.name for tr in township_only.data if tr.type == "bar"] == ["乡镇/街道"]
 
 
 def test_retirement_bars_stack_men_and_women_per_window():

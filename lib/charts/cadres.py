@@ -73,6 +73,8 @@ def rank_bars(df: pd.DataFrame, *, ranks: tuple[str, ...], title: str, x_title: 
     fig = go.Figure()
     for unit in ("township", "district"):
         part = df[df["unit_type"] == unit].set_index("rank")["cadres_n"].reindex(shown).fillna(0).astype(int)
+        if unit == "district" and not part.any():
+            continue  # a township view has no district-unit cadres: no empty legend entry
         fig.add_trace(go.Bar(x=x, y=part, name=unit_names[unit], marker_color=UNIT_COLOURS[unit],
                              hovertemplate="%{x} · " + unit_names[unit] + ": %{y:,}<extra></extra>"))
     totals = df.groupby("rank")["cadres_n"].sum().reindex(shown).fillna(0).astype(int)
@@ -103,14 +105,17 @@ def share_bars(df: pd.DataFrame, *, value_col: str, title: str, y_title: str, un
         marker_color=[UNIT_COLOURS[u] for u in data["unit_type"]],
         hovertemplate="%{x}: %{text}（%{customdata}）<extra></extra>"))
     if target is not None:
-        fig.add_hline(y=target * 100, line_color=palette.PARTY_RED, line_dash="dash", line_width=1.5,
-                      annotation_text=target_label or "", annotation_position="top right",
-                      annotation_font_color=palette.PARTY_RED)
+        # the target is named in the legend, not by an annotation that would sit on the bars' labels
+        fig.add_hline(y=target * 100, line_color=palette.PARTY_RED, line_dash="dash", line_width=1.5, layer="below")
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=target_label or "",
+                                 line={"color": palette.PARTY_RED, "dash": "dash", "width": 1.5}))
     base_layout(fig, title=title, height=340, y_title=y_title)
     top = max([float(values.max()) if len(values) else 0.0, (target or 0) * 100])
     fig.update_yaxes(range=[0, min(105, top * 1.3) or 1], ticksuffix="%")
     fig.update_xaxes(type="category")
-    fig.update_layout(showlegend=False, bargap=0.45)
+    fig.data[0].showlegend = False
+    fig.update_layout(showlegend=target is not None, bargap=0.45)
+    legend_under_title(fig)
     return fig
 
 
