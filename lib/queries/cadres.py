@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, and_, func
 
 from lib import schema as T
 from lib.queries.common import count_if, read, summary_select
@@ -29,4 +29,183 @@ def cadre_summary(engine: Engine, *, scope: Scope, as_of: date, by_township: boo
         count_if(c.c.education.in_(T.BACHELOR_PLUS), "cadres_bachelor_plus_n"),
     ], by_township=by_township).where(scope.where(c.c.township_code), c.c.rank.in_(T.SECTION_RANKS),
                                       c.c.birth_date <= as_of)
+    return read(engine, stmt)
+
+
+# --- 干部结构 page -------------------------------------------------------------------------------
+# 口径: section-level cadres (正科 + 副科) unless section_only=False (every cadre in the table).
+# Ages are whole years at as_of, computed with birth-date cutoffs so the SQL is portable.
+
+AGE_BANDS = ("≤35", "36-40", "41-45", "46-50", "51-55", "56+")
+EDUCATION_GROUPS = ("研究生", "大学本科", "大专", "中专及以下")
+UNIT_TYPES = ("township", "district")  # 乡镇/街道 (a township is set) and 区直 (no township)
+PYRAMID_MIN_AGE, PYRAMID_MAX_AGE = 20, 65  # ages outside are counted at the ends (≤20, ≥65)
+
+
+def _in_view(scope: Scope, as_of: date, section_only: bool) -> list:
+    """Conditions every cadre query shares: scope, born by as_of, and section-level ranks unless all are wanted."""
+    c = T.cadre
+    conds = [scope.where(c.c.township_code), c.c.birth_date <= as_of]
+    if section_only:
+        conds.append(c.c.rank.in_(T.SECTION_RANKS))
+    return conds
+
+
+def _age_at_least(as_of: date, age: int):
+    """Condition: the cadre is `age` or older at as_of."""
+    return T.cadre.c.birth_date <= minus_years(as_of, age)
+
+
+def _age_band(as_of: date):
+    from sqlalchemy import case
+
+    b = T.cadre.c.birth_date
+    # ≤35 means born after as_of - 36 years, and so on up the bands
+    whens = [(b > minus_years(as_of, upper + 1), label) for label, upper in zip(AGE_BANDS[:-1], (35, 40, 45, 50, 55))]
+    return case(*whens, else_=AGE_BANDS[-1])
+
+
+def _age_years(as_of: date):
+    """CASE expression: age in whole years at as_of, clamped to PYRAMID_MIN_AGE..PYRAMID_MAX_AGE."""
+    from sqlalchemy import case, literal
+
+    b = T.cadre.c.birth_date
+    whens = [(b > minus_years(as_of, age + 1), literal(age)) for age in range(PYRAMID_MIN_AGE, PYRAMID_MAX_AGE)]
+    return case(*whens, else_=literal(PYRAMID_MAX_AGE))
+
+
+def _education_group():
+    from sqlalchemy import case
+
+    e = T.cadre.c.education
+    return case((e == "研究生", "研究生"), (e == "大学本科", "大学本科"), (e == "大专", "大专"), else_="中专及以下")
+
+
+def _unit_type():
+    from sqlalchemy import case
+
+    return case((T.cadre.c.township_code.is_(None), "district"), else_="township")
+
+
+def _counts_by(engine: Engine, group_exprs: dict, *, scope: Scope, as_of: date, section_only: bool) -> pd.DataFrame:
+    from sqlalchemy import select
+
+    cols = [expr.label(name) for name, expr in group_exprs.items()]
+    stmt = (select(*cols, func.count().label("cadres_n")).where(*_in_view(scope, as_of, section_only))
+            .group_by(*group_exprs.values()))
+    out = read(engine, stmt)
+    out["cadres_n"] = out["cadres_n"].astype("int64")
+    return out
+
+
+def _complete(df: pd.DataFrame, column: str, order: tuple) -> pd.DataFrame:
+    """Return df with one row per value of `order` (missing ones as 0), in that order."""
+    out = df.set_index(column).reindex(list(order)).fillna(0).rename_axis(column).reset_index()
+    counts = [c for c in out.columns if c.endswith("_n")]
+    out[counts] = out[counts].astype("int64")
+    return out
+
+
+def cadres_by_age_gender(engine: Engine, *, scope: Scope, as_of: date, section_only: bool = True) -> pd.DataFrame:
+    """Return gender, age_years, cadres_n (the age pyramid), sorted by age then gender."""
+    out = _counts_by(engine, {"gender": T.cadre.c.gender, "age_years": _age_years(as_of)},
+                     scope=scope, as_of=as_of, section_only=section_only)
+    out["age_years"] = out["age_years"].astype("int64")
+    return out.sort_values(["age_years", "gender"]).reset_index(drop=True)
+
+
+def cadres_by_age_band(engine: Engine, *, scope: Scope, as_of: date, section_only: bool = True) -> pd.DataFrame:
+    """Return age_band (AGE_BANDS order, all bands) and cadres_n."""
+    out = _counts_by(engine, {"age_band": _age_band(as_of)}, scope=scope, as_of=as_of, section_only=section_only)
+    return _complete(out, "age_band", AGE_BANDS)
+
+
+def cadres_by_education(engine: Engine, *, scope: Scope, as_of: date, section_only: bool = True) -> pd.DataFrame:
+    """Return education (研究生, 大学本科, 大专, 中专及以下; all groups) and cadres_n."""
+    out = _counts_by(engine, {"education": _education_group()}, scope=scope, as_of=as_of, section_only=section_only)
+    return _complete(out, "education", EDUCATION_GROUPS)
+
+
+def cadres_by_rank(engine: Engine, *, scope: Scope, as_of: date, section_only: bool = True) -> pd.DataFrame:
+    """Return rank, unit_type, cadres_n: ranks in CADRE_RANKS order (only those in view), split by unit type."""
+    out = _counts_by(engine, {"rank": T.cadre.c.rank, "unit_type": _unit_type()},
+                     scope=scope, as_of=as_of, section_only=section_only)
+    order = {r: i for i, r in enumerate(T.CADRE_RANKS)}
+    return out.sort_values(["rank", "unit_type"], key=lambda s: s.map(order) if s.name == "rank" else s.map(
+        {u: i for i, u in enumerate(UNIT_TYPES)})).reset_index(drop=True)
+
+
+def cadre_shares_by_unit_type(engine: Engine, *, scope: Scope, as_of: date, section_only: bool = True) -> pd.DataFrame:
+    """Return unit_type (township, district; both rows), cadres_n, cadres_40_or_younger_n, cadres_bachelor_plus_n."""
+    from sqlalchemy import select
+
+    c = T.cadre
+    unit = _unit_type()
+    stmt = (select(unit.label("unit_type"), func.count().label("cadres_n"),
+                   count_if(c.c.birth_date > young_cutoff(as_of), "cadres_40_or_younger_n"),
+                   count_if(c.c.education.in_(T.BACHELOR_PLUS), "cadres_bachelor_plus_n"))
+            .where(*_in_view(scope, as_of, section_only)).group_by(unit))
+    return _complete(read(engine, stmt), "unit_type", UNIT_TYPES)
+
+
+def retirement_age(gender: str) -> int:
+    """Return the retirement age of a cadre of `gender` (settings.toml [rules])."""
+    from lib import config
+
+    return int(config.rule("retirement_age_male" if gender == "男" else "retirement_age_female"))
+
+
+def _retires_within(as_of: date, years: int):
+    """Condition: the cadre reaches retirement age after as_of and at most `years` years after it."""
+    from sqlalchemy import or_
+
+    c = T.cadre
+    parts = []
+    for gender in T.GENDERS:
+        age = retirement_age(gender)
+        # birthday number `age` falls in (as_of, as_of + years]
+        parts.append(and_(c.c.gender == gender, c.c.birth_date > minus_years(as_of, age),
+                          c.c.birth_date <= minus_years(as_of, age - years)))
+    return or_(*parts)
+
+
+def _reached_retirement(as_of: date):
+    from sqlalchemy import or_
+
+    c = T.cadre
+    return or_(*[and_(c.c.gender == g, c.c.birth_date <= minus_years(as_of, retirement_age(g))) for g in T.GENDERS])
+
+
+RETIREMENT_YEARS = (1, 2, 3)
+
+
+def cadre_retirements(engine: Engine, *, scope: Scope, as_of: date, section_only: bool = True) -> pd.DataFrame:
+    """Return gender, unit_type, cadres_n, retire_1y_n, retire_2y_n, retire_3y_n (cumulative) and reached_n.
+
+    retire_Ny_n: cadres whose retirement birthday (60 for men, 55 for women by default) falls after as_of
+    and no later than N years after it; reached_n: already at or past retirement age at as_of.
+    """
+    from sqlalchemy import select
+
+    c = T.cadre
+    unit = _unit_type()
+    stmt = (select(c.c.gender.label("gender"), unit.label("unit_type"), func.count().label("cadres_n"),
+                   *[count_if(_retires_within(as_of, n), f"retire_{n}y_n") for n in RETIREMENT_YEARS],
+                   count_if(_reached_retirement(as_of), "reached_n"))
+            .where(*_in_view(scope, as_of, section_only)).group_by(c.c.gender, unit))
+    out = read(engine, stmt)
+    counts = [col for col in out.columns if col.endswith("_n")]
+    out[counts] = out[counts].astype("int64")
+    return out.sort_values(["gender", "unit_type"]).reset_index(drop=True)
+
+
+def cadre_shares_by_township(engine: Engine, *, scope: Scope, as_of: date, section_only: bool = True) -> pd.DataFrame:
+    """Return township_code (None: 区直), cadres_n, cadres_40_or_younger_n, cadres_bachelor_plus_n per township."""
+    from sqlalchemy import select
+
+    c = T.cadre
+    stmt = (select(c.c.township_code.label("township_code"), func.count().label("cadres_n"),
+                   count_if(c.c.birth_date > young_cutoff(as_of), "cadres_40_or_younger_n"),
+                   count_if(c.c.education.in_(T.BACHELOR_PLUS), "cadres_bachelor_plus_n"))
+            .where(*_in_view(scope, as_of, section_only)).group_by(c.c.township_code))
     return read(engine, stmt)
