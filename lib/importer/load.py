@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import Engine, and_, select
+from sqlalchemy import Engine, and_, bindparam, select, update
 from sqlalchemy.engine import Connection
 
 from lib import db, rules, schema, summaries
@@ -127,6 +127,10 @@ def load(engine: Engine, plan: Plan, *, who: str) -> dict:
             tables[entity.table] = counts
         source = "、".join(f.name for f in plan.files)
         version = db.bump_version(conn, changed_tables, source)
+        by_table = {t: "、".join(name for name, per in files.items() if t in per) for t in changed_tables}
+        if any(v != source for v in by_table.values()):  # say which file fed each table
+            conn.execute(update(schema.table_load).where(schema.table_load.c.table_name == bindparam("t"))
+                         .values(source=bindparam("s")), [{"t": t, "s": v} for t, v in by_table.items()])
         if changed_tables:
             summaries.refresh(conn, changed_tables, townships)
         now = datetime.now().replace(microsecond=0)

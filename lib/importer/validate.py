@@ -392,6 +392,6 @@ def check(files: list[RawFile], engine: Engine | None) -> Plan:
     _resolve_refs(sheets, existing_places(engine), problems)
     _check_keys(sheets, problems)
     _check_org_cycles(sheets, problems)
-    order = {f.name: i for i, f in enumerate(files)}
-    problems.sort(key=lambda q: (order.get(q.file, 0), q.sheet, q.row or 0))
+    order = {(f.name, s.sheet): (i, j) for i, f in enumerate(files) for j, s in enumerate(f.sheets)}
+    problems.sort(key=lambda q: (order.get((q.file, q.sheet), (0, 0)), q.row or 0))
     return Plan(files=files, sheets=sheets, problems=problems)
