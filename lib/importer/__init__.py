@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from lib.importer.load import ImportRejected, load
+from lib.importer.loader import ImportRejected, load
 from lib.importer.read import RawFile, read_file
 from lib.importer.validate import Plan, Problem, check
 

@@ -22,7 +22,7 @@ class RawSheet:
     """One sheet (or a CSV file): its header row and data rows, each with its Excel row number."""
 
     file: str
-    sheet: str  # the sheet name; for a CSV file, the file name without extension
+    sheet: str  # the sheet name; empty for a CSV file
     header_row: int = 0
     headers: list[object] = field(default_factory=list)
     rows: list[tuple[int, list[object]]] = field(default_factory=list)
@@ -78,7 +78,7 @@ def _read_csv(out: RawFile, content: bytes) -> RawFile:
     except csv.Error:
         dialect = csv.excel
     rows = list(csv.reader(io.StringIO(text), dialect))
-    out.sheets.append(_sheet(out.name, PurePath(out.name).stem, enumerate(rows, start=1)))
+    out.sheets.append(_sheet(out.name, "", enumerate(rows, start=1)))  # a CSV file has no sheet name
     return out
 
 

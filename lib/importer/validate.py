@@ -351,7 +351,7 @@ def _check_keys(sheets: list[SheetResult], problems: list[Problem]) -> None:
                 seen[key] = r
                 continue
             where = f"第{first.row}行" if (first.file, first.sheet) == (r.file, r.sheet) else \
-                f"{first.file} › {first.sheet} › 第{first.row}行"
+                " › ".join(x for x in (first.file, first.sheet, f"第{first.row}行") if x)
             shown = "、".join(_shown(f, r.raw.get(f.column, r.values.get(f.column))) for f in key_fields)
             problems.append(Problem(file=r.file, sheet=r.sheet, row=r.row, column="、".join(f.name for f in key_fields),
                                     value=shown, message=f"与{where}重复（同一{s.entity.label}出现两次）",
@@ -392,6 +392,7 @@ def check(files: list[RawFile], engine: Engine | None) -> Plan:
     _resolve_refs(sheets, existing_places(engine), problems)
     _check_keys(sheets, problems)
     _check_org_cycles(sheets, problems)
-    order = {(f.name, s.sheet): (i, j) for i, f in enumerate(files) for j, s in enumerate(f.sheets)}
-    problems.sort(key=lambda q: (order.get((q.file, q.sheet), (0, 0)), q.row or 0))
+    file_order = {f.name: i for i, f in enumerate(files)}
+    sheet_order = {(f.name, s.sheet): j for f in files for j, s in enumerate(f.sheets)}
+    problems.sort(key=lambda q: (file_order.get(q.file, 0), sheet_order.get((q.file, q.sheet), 0), q.row or 0))
     return Plan(files=files, sheets=sheets, problems=problems)

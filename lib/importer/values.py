@@ -48,8 +48,8 @@ def text(raw: object) -> str:
 
 
 def code(raw: object) -> str:
-    """Return a code with every space removed and letters in upper case."""
-    return re.sub(r"\s+", "", text(raw)).upper()
+    """Return a code with every space removed (case is kept: codes are compared exactly)."""
+    return re.sub(r"\s+", "", text(raw))
 
 
 def _serial(value: float) -> datetime:
@@ -197,13 +197,13 @@ def parse_id_number(raw: object) -> str:
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         raise Bad("身份证号被保存成了数字，Excel 只保留15位有效数字，末几位已丢失",
                   "请把该列设置为“文本”格式后重新录入完整的身份证号")
-    s = code(raw)
+    s = code(raw).upper()
     if re.match(r"^\d(\.\d+)?E\+?\d+$", s):
         raise Bad("身份证号被保存成了科学计数法数字，末几位已丢失",
                   "请把该列设置为“文本”格式后重新录入完整的身份证号")
     problem = idcodes.id_number_problem(s)
     if problem:
-        raise Bad(f"身份证号{problem}", "请核对身份证号")
+        raise Bad(f"不是有效的身份证号：{problem}", "请核对身份证号")
     return s
 
 
@@ -211,10 +211,10 @@ def parse_credit_code(raw: object) -> str:
     """Return a valid 统一社会信用代码."""
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         raise Bad("统一社会信用代码应为18位文本", "请把该列设置为“文本”格式后重新录入")
-    s = code(raw)
+    s = code(raw).upper()
     problem = idcodes.credit_code_problem(s)
     if problem:
-        raise Bad(f"统一社会信用代码{problem}", "请核对统一社会信用代码")
+        raise Bad(f"不是有效的统一社会信用代码：{problem}", "请核对统一社会信用代码")
     return s
 
 
