@@ -177,24 +177,23 @@ def _check_sheet(sheet: RawSheet, problems: list[Problem]) -> SheetResult | None
                          columns={entity.field_by_name(n).column for n in positions})
     fields = [(entity.field_by_name(n), i) for n, i in positions.items()]
     for n, cells in sheet.rows:
-        values, raw, ok = {}, {}, True
+        values, raw = {}, {}
         for f, i in fields:
             cell = cells[i] if i < len(cells) else None
             if V.is_blank(cell):
                 values[f.column] = None
                 if f.required and f.column not in ("gender", "birth_date"):  # those two derive from 身份证号
                     p(row=n, column=f.name, message="必填项为空", fix=f"请填写{f.name}")
-                    ok = False
                 continue
             try:
                 values[f.column] = _parse(f, cell)
                 raw[f.column] = cell
             except V.Bad as bad:
                 p(row=n, column=f.name, value=_shown(f, cell), message=bad.message, fix=bad.fix)
-                ok = False
-        ok = _check_row(entity, values, raw, lambda **kw: p(row=n, **kw)) and ok
-        if ok:
-            result.rows.append(Row(file=sheet.file, sheet=sheet.sheet, row=n, values=values, raw=raw))
+        _check_row(entity, values, raw, lambda **kw: p(row=n, **kw))
+        # rows with problems are kept too, so duplicates and references are checked on every row;
+        # nothing is written unless the whole plan is free of problems
+        result.rows.append(Row(file=sheet.file, sheet=sheet.sheet, row=n, values=values, raw=raw))
     return result
 
 
@@ -264,25 +263,25 @@ def _resolve_refs(sheets: list[SheetResult], places: Places, problems: list[Prob
     for s in sheets:  # the import's own places count as existing
         for r in s.rows:
             v = r.values
-            if s.entity.table == "township":
-                places.townships[v["code"]] = v["name"]
+            if s.entity.table == "township" and v.get("code"):
+                places.townships[v["code"]] = v.get("name") or ""
     for s in sheets:
         for r in s.rows:
+            if not r.values.get("code"):
+                continue
             if s.entity.table == "village":
                 town = _township(r.values.get("township_code"), places)
-                places.villages[r.values["code"]] = (r.values["name"], town or "")
+                places.villages[r.values["code"]] = (r.values.get("name") or "", town or "")
             if s.entity.table == "party_org":
                 places.orgs[r.values["code"]] = _township(r.values.get("township_code"), places) or ""
     names: dict[str, list[str]] = {}
     for code, name in places.townships.items():
         names.setdefault(name, []).append(code)
     for s in sheets:
-        kept = []
         for r in s.rows:
             def p(f: Field, message: str, fix: str) -> None:
                 problems.append(Problem(file=r.file, sheet=r.sheet, row=r.row, column=f.name,
                                         value=_shown(f, r.raw.get(f.column)), message=message, fix=fix))
-            ok = True
             fields = [f for f in s.entity.fields if f.kind.startswith("ref_") and r.values.get(f.column)]
             for f in sorted(fields, key=lambda f: f.kind != "ref_township"):  # township first: villages need it
                 value = r.values[f.column]
@@ -294,39 +293,29 @@ def _resolve_refs(sheets: list[SheetResult], places: Places, problems: list[Prob
                         r.values[f.column] = found[0]
                     elif found:
                         p(f, f"有{len(found)}个乡镇叫这个名称", "请填写乡镇代码")
-                        ok = False
                     else:
                         p(f, "库中和本次导入中都没有这个乡镇", "请填写已有的乡镇代码或名称，或同时导入乡镇表")
-                        ok = False
                 elif f.kind == "ref_village":
                     town = r.values.get("township_code")
                     if value in places.villages:
                         if town and places.villages[value][1] and places.villages[value][1] != town:
                             p(f, f"该村（社区）不属于所属乡镇 {town}", "请核对所属乡镇或村社区")
-                            ok = False
                         continue
                     found = [c for c, (n, t) in places.villages.items() if n == value and (not town or t == town)]
                     if len(found) == 1:
                         r.values[f.column] = found[0]
                     elif found:
                         p(f, f"有{len(found)}个村（社区）叫这个名称", "请填写村社区代码")
-                        ok = False
                     else:
                         p(f, "库中和本次导入中都没有这个村（社区）" + ("（在所属乡镇内）" if town else ""),
                           "请填写已有的村社区代码或名称，或同时导入村社区表")
-                        ok = False
                 elif f.kind == "ref_org":
                     value = V.code(value)
                     r.values[f.column] = value
                     if value not in places.orgs:
                         p(f, "库中和本次导入中都没有这个党组织代码", "请填写已有的组织代码，或同时导入党组织表")
-                        ok = False
-                    elif s.entity.table == "party_org" and value == r.values["code"]:
+                    elif s.entity.table == "party_org" and value == r.values.get("code"):
                         p(f, "上级组织不能是自己", "请填写上级党组织的代码")
-                        ok = False
-            if ok:
-                kept.append(r)
-        s.rows = kept
 
 
 def _township(value: str | None, places: Places) -> str | None:
@@ -359,7 +348,7 @@ def _check_keys(sheets: list[SheetResult], problems: list[Problem]) -> None:
 
 
 def _check_org_cycles(sheets: list[SheetResult], problems: list[Problem]) -> None:
-    rows = {r.values["code"]: r for s in sheets if s.entity.table == "party_org" for r in s.rows}
+    rows = {r.values["code"]: r for s in sheets if s.entity.table == "party_org" for r in s.rows if r.values.get("code")}
     reported: set[str] = set()
     for code in rows:
         path, current = [], code
