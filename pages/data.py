@@ -74,5 +74,6 @@ if ctx.engine is not None:
 
     st.subheader(ctx.t("data_tables"))
     status = status_frame(cached.query(table_status, scope=ctx.scope), ctx.t)
-    st.dataframe(status, hide_index=True, key="imp_status_table")
+    st.dataframe(status, hide_index=True, key="imp_status_table",
+                 column_config={ctx.t("data_col_rows_n"): st.column_config.NumberColumn(format="localized")})
     ui.table_downloads(ctx, status, title=ctx.t("data_tables"), key="imp_status")
