@@ -401,3 +401,51 @@ def test_a_load_records_history_bumps_the_data_version_and_refreshes_summaries(w
         ("新党员.csv", hashlib.sha256(content).hexdigest(), "组织部小王")
     assert json.loads(log[0]["rows_json"]) == {"member": {"inserted": 1, "updated": 0, "unchanged": 0}}
     assert load["source"] == "新党员.csv"
+
+
+def test_an_id_number_in_scientific_notation_from_a_csv_is_rejected_with_an_explanation(tiny_engine):
+    plan = importer.check_files([("党员.csv", csv_bytes([M, member_row(pid="4.11402E+17")]))], tiny_engine)
+    assert [p.text() for p in plan.problems] == [
+        "党员.csv › 第2行 › 身份证号“4.11***E+17”：身份证号被保存成了科学计数法数字，末几位已丢失。"
+        "请把该列设置为“文本”格式后重新录入完整的身份证号。"]
+
+
+def test_an_ambiguous_township_name_or_a_village_of_another_township_is_an_error(tiny_engine):
+    towns = [headers("township"), ["T8", "甲镇", "镇", "", ""]]  # a second 甲镇 in the same import
+    villages = [headers("village"), ["V99", "新村", "甲镇", "村"], ["V98", "新村二", "T2", "村"]]
+    tickets = [headers("ticket"), ["N1", "T2", "V11", "站点", "代办事项", "窗口", "2018-06-01", 5, "", ""]]
+    plan = importer.check_files([("乡镇.csv", csv_bytes(towns)), ("村.csv", csv_bytes(villages)),
+                                 ("工单.csv", csv_bytes(tickets))], tiny_engine)
+    assert [p.text() for p in plan.problems] == [
+        "乡镇.csv › 第2行 › 乡镇名称“甲镇”：与乡镇 T1 同名（乡镇名称须唯一）。请核对乡镇名称或代码。",
+        "村.csv › 第2行 › 所属乡镇“甲镇”：有2个乡镇叫这个名称。请填写乡镇代码。",
+        "工单.csv › 第2行 › 所属村社区“V11”：该村（社区）不属于所属乡镇 T2。请核对所属乡镇或村社区。"]
+
+
+def test_child_organizations_listed_before_their_parents_are_written_parents_first(write_url):
+    orgs = [headers("party_org"),
+            ["N3", "孙支部", "党支部", "农村", "T1", "", "N2", "2018-01-01", ""],
+            ["N2", "子总支", "党总支", "农村", "T1", "", "N1", "2018-01-01", ""],
+            ["N1", "新党委", "党委", "机关", "T1", "", "", "2018-01-01", "是"]]
+    engine = db.make_engine(write_url)
+    plan, result = importer.import_files(engine, [("党组织.csv", csv_bytes(orgs))], who="测试")
+    assert plan.ok and result["tables"]["party_org"] == {"inserted": 3, "updated": 0, "unchanged": 0}
+    with engine.connect() as conn:
+        parents = dict(conn.execute(select(schema.party_org.c.code, schema.party_org.c.parent_code)
+                                    .where(schema.party_org.c.code.in_(["N1", "N2", "N3"]))).all())
+    assert parents == {"N1": None, "N2": "N1", "N3": "N2"}
+
+
+def test_a_value_longer_than_its_column_allows_is_an_error(tiny_engine):
+    plan = importer.check_files([("党员.csv", csv_bytes([M, member_row(name="王" * 41)]))], tiny_engine)
+    assert [p.text() for p in plan.problems] == [
+        f"党员.csv › 第2行 › 姓名“王{'*' * 39}王”：太长了（最多 40 个字符）。请核对内容，或改用简称。"]
+
+
+def test_importing_into_a_new_database_file_creates_its_tables(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    path = write(tmp_path, "乡镇.csv", csv_bytes(tiny_sheet("township")))
+    rc, out, err = run_cli(url, [path], capsys)
+    assert rc == 0, err
+    assert out.splitlines() == ["乡镇：新增 3 行，更新 0 行，未变 0 行", "导入完成（1 个文件）。"]
+    assert db.row_counts(db.make_engine(url))["township"] == 3

@@ -12,7 +12,7 @@ from sqlalchemy import Engine, select
 
 from lib import idcodes, schema
 from lib.importer import values as V
-from lib.importer.contract import ENTITIES, Entity, Field, header_key
+from lib.importer.contract import BY_TABLE, ENTITIES, Entity, Field, header_key
 from lib.importer.read import RawFile, RawSheet, _blank
 
 IGNORED_HEADERS = {"序号"}  # a running number column is common and carries no data
@@ -188,6 +188,10 @@ def _check_sheet(sheet: RawSheet, problems: list[Problem]) -> SheetResult | None
             try:
                 values[f.column] = _parse(f, cell)
                 raw[f.column] = cell
+                limit = getattr(entity.schema_table.c[f.column].type, "length", None)
+                if limit and isinstance(values[f.column], str) and len(values[f.column]) > limit:
+                    values[f.column] = None
+                    raise V.Bad(f"太长了（最多 {limit} 个字符）", "请核对内容，或改用简称")
             except V.Bad as bad:
                 p(row=n, column=f.name, value=_shown(f, cell), message=bad.message, fix=bad.fix)
         _check_row(entity, values, raw, lambda **kw: p(row=n, **kw))
@@ -277,6 +281,14 @@ def _resolve_refs(sheets: list[SheetResult], places: Places, problems: list[Prob
     names: dict[str, list[str]] = {}
     for code, name in places.townships.items():
         names.setdefault(name, []).append(code)
+    name_field = BY_TABLE["township"].field_by_name("乡镇名称")
+    for s in sheets:  # 乡镇名称 is unique (names stand in for codes)
+        for r in s.rows if s.entity.table == "township" else ():
+            others = [c for c in names.get(r.values.get("name"), []) if c != r.values.get("code")]
+            if r.values.get("name") and others:
+                problems.append(Problem(file=r.file, sheet=r.sheet, row=r.row, column=name_field.name,
+                                        value=r.values["name"], message=f"与乡镇 {'、'.join(others)} 同名（乡镇名称须唯一）",
+                                        fix="请核对乡镇名称或代码"))
     for s in sheets:
         for r in s.rows:
             def p(f: Field, message: str, fix: str) -> None:
