@@ -269,6 +269,10 @@ def test_templates_carry_the_design_headers_an_example_row_instructions_and_text
             if f.kind in ("code", "id_number", "credit_code", "ref_township", "ref_org"):
                 assert cell.number_format == "@", (entity.table, f.header)
                 assert ws.cell(row=500, column=cell.column).number_format == "@"
+        lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation}
+        for f, cell in zip(entity.fields, ws[2]):
+            if f.kind == "enum":
+                assert lists[cell.coordinate] == '"' + ",".join(f.values) + '"'
         notes = [[c.value for c in row] for row in wb["填写说明"].iter_rows(min_row=6)]
         assert [r[0] for r in notes] == [f.header for f in entity.fields]
         assert all(r[1] in ("必填", "选填") and r[2] and r[3] for r in notes)
@@ -449,3 +453,19 @@ def test_importing_into_a_new_database_file_creates_its_tables(tmp_path, capsys)
     assert rc == 0, err
     assert out.splitlines() == ["乡镇：新增 3 行，更新 0 行，未变 0 行", "导入完成（1 个文件）。"]
     assert db.row_counts(db.make_engine(url))["township"] == 3
+
+
+def test_sheet_and_file_names_decide_between_entities_whose_headers_match_equally(tiny_engine):
+    shared = M[:5]  # 身份证号, 姓名, 性别, 出生日期, 学历: headers of both 党员 and 干部
+    row = member_row()[:5]
+    cadres = importer.check_files([("干部名册.csv", csv_bytes([shared, row]))], tiny_engine)
+    members = importer.check_files([("book.xlsx", xlsx({"党员": [shared, row]}))], tiny_engine)
+    assert cadres.sheets[0].entity.table == "cadre"
+    assert members.sheets[0].entity.table == "member"
+    assert [p.column for p in cadres.problems] == ["职级", "现任职务", "任职单位"]
+
+
+def test_a_tab_separated_export_is_read_like_a_csv(tiny_engine):
+    content = "\r\n".join("\t".join(str(v) for v in row) for row in [M, member_row(born="1990-02-03")]).encode("gb18030")
+    plan = importer.check_files([("党员.csv", content)], tiny_engine)
+    assert plan.problems == [] and plan.sheets[0].rows[0].values["name"] == "王小红"

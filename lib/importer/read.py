@@ -73,11 +73,9 @@ def _read_csv(out: RawFile, content: bytes) -> RawFile:
     except UnicodeDecodeError:
         out.error = ("文件编码无法识别", "请在 Excel 中另存为“CSV UTF-8（逗号分隔）”或直接上传 .xlsx")
         return out
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-    except csv.Error:
-        dialect = csv.excel
-    rows = list(csv.reader(io.StringIO(text), dialect))
+    first = text.split("\n", 1)[0]
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","  # Excel writes commas; some systems tabs
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     out.sheets.append(_sheet(out.name, "", enumerate(rows, start=1)))  # a CSV file has no sheet name
     return out
 

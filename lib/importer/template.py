@@ -48,6 +48,7 @@ def workbook(entity: Entity) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
 
     wb = Workbook()
     ws = wb.active
@@ -72,6 +73,14 @@ def workbook(entity: Entity) -> bytes:
         elif f.kind == "month_date":
             cell.value = None if cell.value is None else str(cell.value)
             cell.number_format = "@"
+    for i, f in enumerate(entity.fields, start=1):
+        if f.kind in ("enum", "bool"):  # a drop-down of the allowed values (synonyms are still accepted)
+            choices = f.values if f.kind == "enum" else ("是", "否")
+            dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
+                                showErrorMessage=False)
+            letter = get_column_letter(i)
+            dv.add(f"{letter}2:{letter}{TEXT_ROWS + 1}")
+            ws.add_data_validation(dv)
     ws.freeze_panes = "A2"
     notes = wb.create_sheet("填写说明")
     notes.append([f"{entity.label}导入模板：第1行为表头（请勿修改），第2行为示例，请替换为实际数据。"])
