@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import Engine
 
 from lib.importer.loader import ImportRejected, load
-from lib.importer.read import RawFile, read_file
+from lib.importer.read import read_file
 from lib.importer.validate import Plan, Problem, check
 
 __all__ = ["ImportRejected", "Plan", "Problem", "check_files", "import_files", "load", "read_file"]
