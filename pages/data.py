@@ -6,8 +6,8 @@ import streamlit as st
 import ui
 from lib import cached, importer
 from lib.importer.contract import ENTITIES
-from lib.importer.report import (entity_name, history_frame, problems_frame, result_lines, sheets_frame,
-                                 status_frame, template_bytes, templates_zip)
+from lib.importer.report import (entity_name, history_frame, preview_frame, problems_frame, result_lines,
+                                 sheets_frame, status_frame, template_bytes, templates_zip)
 from lib.importer.template import file_name
 from lib.queries.imports import import_history, table_status
 
@@ -44,6 +44,10 @@ if ctx.engine is not None:
         if plan.sheets:
             st.markdown(f"**{ctx.t('data_sheets')}**")
             st.dataframe(sheets_frame(plan, ctx.t), hide_index=True, key="imp_sheets_table")
+            for i, sheet in enumerate(plan.sheets):
+                with st.expander(ctx.t("data_preview", file=sheet.file, sheet=sheet.sheet or "—",
+                                       entity=entity_name(sheet.entity.table, ctx.t))):
+                    st.dataframe(preview_frame(sheet), hide_index=True, key=f"imp_preview_{i}")
         result = st.session_state.get("imp_result")
         if not plan.ok:
             st.error(ctx.t("data_problems", n=len(plan.problems)), icon=":material/error:")

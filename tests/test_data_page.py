@@ -88,6 +88,11 @@ def test_a_good_upload_is_loaded_after_confirmation_and_the_counts_change(monkey
     at.file_uploader(key="imp_files").set_value([("新党员.xlsx", good, XLSX)]).run()
     assert not at.exception, at.exception
     assert at.success[0].value == "校验通过：共 2 行数据，可以导入。"
+    assert at.expander[0].label == "预览：新党员.xlsx › 新党员（党员，前10行）"
+    preview = frame_with(at, "学历")
+    assert list(preview["行号"]) == [2, 3]
+    assert list(preview["姓名"]) == ["王*红", "赵*"]
+    assert list(preview["身份证号"])[0] == "4114**********0629"
     assert db.row_counts(db.make_engine(tiny_copy))["member"] == 7  # nothing before the confirmation
     at.button(key="imp_confirm").click().run()
     assert not at.exception, at.exception

@@ -81,3 +81,18 @@ def templates_zip() -> bytes:
         for e in ENTITIES:
             z.writestr(file_name(e), template_bytes(e.table))
     return buf.getvalue()
+
+
+def preview_frame(sheet, limit: int = 10) -> pd.DataFrame:
+    """Return the first rows of a recognised sheet as read (Excel row number first), personal data masked."""
+    from lib.importer.values import mask
+
+    fields = [f for f in sheet.entity.fields if f.column in sheet.columns]
+    rows = []
+    for r in sheet.rows[:limit]:
+        row = {"行号": r.row}
+        for f in fields:
+            value = r.values.get(f.column)
+            row[f.name] = mask(value, kind=f.kind) if f.personal and value is not None else value
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["行号", *(f.name for f in fields)]).astype(object)

@@ -23,6 +23,7 @@ LABELS = {
     "data_col_value": ("值", "Value"),
     "data_col_problem": ("问题", "Problem"),
     "data_col_fix": ("处理办法", "What to do"),
+    "data_preview": ("预览：{file} › {sheet}（{entity}，前10行）", "Preview: {file} › {sheet} ({entity}, first 10 rows)"),
     "data_problems": ("发现 {n} 个问题，本次没有写入任何数据。请按下表修改后重新上传。",
                       "{n} problems found; nothing was written. Fix them as listed and upload again."),
     "data_problems_title": ("导入问题清单", "Import problems"),
