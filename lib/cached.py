@@ -43,3 +43,8 @@ def query(fn: Callable, **kwargs) -> Any:
     """Return fn(engine, **kwargs), cached by function, arguments and data version."""
     url = config.database_url()
     return _call(f"{fn.__module__}.{fn.__qualname__}", url, _version(url), tuple(sorted(kwargs.items())))
+
+
+def forget_data_version() -> None:
+    """Forget the cached data version so the next query sees a write made by this session at once."""
+    _version.clear()
