@@ -95,6 +95,23 @@ def _language_switch() -> str:
     return st.session_state.get("lang") or "zh"  # deselecting the current language keeps Chinese
 
 
+def _run_through_app() -> None:
+    """Run app.py instead when Streamlit ran this page file on its own (first visit of a fresh server).
+
+    Until some session has called st.navigation, Streamlit treats `pages/` as an old-style page
+    folder and runs e.g. pages/data.py directly for /data: no logo, raw file names as navigation.
+    app.py declares the pages (which switches Streamlit to st.navigation for good) and runs the
+    requested page properly; this run then stops.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        import runpy
+
+        runpy.run_path(str(Path(__file__).parent / "app.py"), run_name="__main__")
+        st.stop()
+
+
 def page_setup(title_key: str, *, require_data: bool = True) -> Context:
     """Configure the page, draw the sidebar filters and return the page's Context.
 
@@ -103,6 +120,7 @@ def page_setup(title_key: str, *, require_data: bool = True) -> Context:
     and gets a Context whose `townships` is empty and `as_of` is today; `engine` is None when the
     database cannot be reached.
     """
+    _run_through_app()
     try:
         st.set_page_config(page_title=t(title_key), page_icon=str(ICON), layout="wide")
     except Exception:  # already set by app.py in this run
