@@ -33,7 +33,7 @@ LABELS = {
                           "; organizations with 3 or more formal members but no party organization: {m}"),
     "narr_should_build_none": ("；党员3人以上的“两新”组织均已建立党组织",
                                "; every organization with 3 or more formal members has one"),
-    "narr_concentrated": ("，集中在{places}", "; main destinations: {places}"),
+    "narr_concentrated": ("，集中在{places}", ", mostly in {places}"),
     "narr_all_in": ("，均在{place}", ", all in {place}"),
     "narr_cov_work": ("党的工作覆盖率（含选派党建指导员）为{rate}",
                       "Work coverage, counting assigned party-building instructors, is {rate}"),
