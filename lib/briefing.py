@@ -232,6 +232,11 @@ def build_slides(engine, *, scope: Scope, as_of: date, scope_name: str, slides: 
                 lang=lang, slides=made)
 
 
+def tiles_table(slide: Slide, *, item: str, value: str) -> pd.DataFrame:
+    """Return a slide's tiles as a two-column table (indicator, value as shown)."""
+    return pd.DataFrame({item: [x.label for x in slide.tiles], value: [x.value for x in slide.tiles]})
+
+
 # --- plotly (the presentation page) ---
 
 def slide_figure(chart: Chart, *, height: int = 560, font_size: int = 20):
@@ -269,6 +274,9 @@ def slide_figure(chart: Chart, *, height: int = 560, font_size: int = 20):
         low = min(values + ([chart.target * scale] if chart.target is not None else []))
         axis["range"] = [max(0, low - (top - low) * 0.6 - 1), min(100 if chart.is_rate else top * 1.1, top + (top - low) * 0.4 + 1)]
     (fig.update_xaxes if horizontal else fig.update_yaxes)(**axis)
+    fig.update_xaxes(tickfont={"size": font_size - 2}, title_font={"size": font_size - 2})
+    fig.update_yaxes(tickfont={"size": font_size - 2}, title_font={"size": font_size - 2})
+    fig.update_traces(textfont={"size": font_size - 2})
     if chart.target is not None:
         line = {"line_color": palette.PARTY_RED, "line_dash": "dash", "line_width": 2,
                 "annotation_text": chart.target_label or "", "annotation_font_color": palette.PARTY_RED,
