@@ -10,6 +10,7 @@ No slide carries personal data: only aggregates, people counts of 1–4 shown as
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Callable
@@ -378,12 +379,15 @@ def _add_chart(slide, chart: Chart, x, y, w, h) -> None:
     ch.font.name = LATIN_FONT
     ch.has_title = True
     title = chart.title
-    if chart.target is not None and chart.kind != "line":
-        title += f"（{chart.target_label}）" if chart.target_label else ""
+    unit = re.search(r"[（(]([^）)]+)[）)]", chart.value_title)  # '覆盖率（%）' -> '%'
+    notes = ([unit.group(1) if unit else chart.value_title] if len(chart.categories) > 10 else []) + \
+        ([chart.target_label] if chart.target is not None and chart.kind != "line" and chart.target_label else [])
+    if notes:
+        title += f"（{'，'.join(notes)}）"
     ch.chart_title.text_frame.text = title
     for p in ch.chart_title.text_frame.paragraphs:
         for r in p.runs:
-            r.font.size, r.font.bold, r.font.color.rgb = Pt(16), True, _rgb(palette.INK)
+            r.font.size, r.font.bold, r.font.color.rgb = Pt(15), True, _rgb(palette.INK)
     multi = len(chart.series) > 1 or (chart.kind == "line" and chart.target is not None)
     ch.has_legend = multi
     if multi:
@@ -395,7 +399,7 @@ def _add_chart(slide, chart: Chart, x, y, w, h) -> None:
     labels = plot.data_labels
     labels.number_format = "0.0%" if chart.is_rate else "#,##0"
     labels.number_format_is_linked = False
-    labels.font.size = Pt(12 if len(chart.categories) > 10 else 13)
+    labels.font.size = Pt(10 if len(chart.categories) > 10 else 13)
     if chart.kind != "line":
         plot.gap_width = 60 if len(chart.series) == 1 else 40
         if len(chart.series) > 1:
@@ -428,16 +432,34 @@ def _add_chart(slide, chart: Chart, x, y, w, h) -> None:
             low = min(values + [chart.target or 1])
             value_axis.minimum_scale = max(0.0, round(low - 0.05, 2))
             value_axis.maximum_scale = 1.0
-    value_axis.has_title = True
-    value_axis.axis_title.text_frame.text = chart.value_title
-    for p in value_axis.axis_title.text_frame.paragraphs:
-        for r in p.runs:
-            r.font.size, r.font.bold = Pt(12), False
+    crowded = len(chart.categories) > 10  # 16 townships: every row needs the height the axis title would take
+    value_axis.has_title = not crowded
+    if not crowded:
+        value_axis.axis_title.text_frame.text = chart.value_title
+        for p in value_axis.axis_title.text_frame.paragraphs:
+            for r in p.runs:
+                r.font.size, r.font.bold = Pt(12), False
     cat_axis = ch.category_axis
-    cat_axis.tick_labels.font.size = Pt(12 if len(chart.categories) > 10 else 13)
+    cat_axis.tick_labels.font.size = Pt(9 if len(chart.categories) > 10 else 13)
+    _label_every_category(cat_axis._element)
     cat_axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
     cat_axis.format.line.color.rgb = _rgb(palette.GRID)
     _fonts_everywhere(ch._chartSpace)
+
+
+def _label_every_category(cat_ax) -> None:
+    """Ask for a label on every category (c:tickLblSkip=1): renderers otherwise skip some of 16 townships."""
+    from pptx.oxml.ns import qn
+
+    for el in cat_ax.findall(qn("c:tickLblSkip")):
+        cat_ax.remove(el)
+    skip = cat_ax.makeelement(qn("c:tickLblSkip"), {"val": "1"})
+    after = [cat_ax.find(qn(tag)) for tag in ("c:tickMarkSkip", "c:noMultiLvlLbl", "c:extLst")]
+    after = [el for el in after if el is not None]
+    if after:
+        after[0].addprevious(skip)
+    else:
+        cat_ax.append(skip)
 
 
 def to_pptx(deck: Deck) -> bytes:
