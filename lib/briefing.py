@@ -220,7 +220,7 @@ def build_slides(engine, *, scope: Scope, as_of: date, scope_name: str, slides: 
         elif key == "satisfaction":
             made.append(Slide(key, title, sub, _tiles(facts, [
                 "satisfaction_rate", "satisfaction_basic_rate", "respondents_n"], lang,
-                labels={"satisfaction_rate": sat_label, "respondents_n": t("present_axis_people", lang)}),
+                labels={"satisfaction_rate": sat_label, "respondents_n": t("present_respondents", lang)}),
                 _satisfaction_chart(facts, lang), points))
         elif key == "cadres":
             made.append(Slide(key, title, sub, _tiles(facts, [

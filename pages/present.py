@@ -42,6 +42,16 @@ SLIDE_CSS = f"""
 .slide-counter {{ font-size: 1.3rem; color: {palette.MUTED}; text-align: center; padding-top: 6px; }}
 .slide-footer {{ font-size: 1rem; color: {palette.MUTED}; }}
 .slide-empty {{ font-size: 1.4rem; color: {palette.MUTED}; padding: 40px 0; }}
+/* the preview in the setup view is the same slide at a smaller scale */
+.st-key-present_preview_box .slide-title {{ font-size: 2rem; }}
+.st-key-present_preview_box .slide-scope {{ font-size: 1.1rem; }}
+.st-key-present_preview_box .slide-tile .v {{ font-size: 2.2rem; }}
+.st-key-present_preview_box .slide-tile .l {{ font-size: 1rem; }}
+.st-key-present_preview_box .slide-points {{ font-size: 1.15rem; }}
+.st-key-present_preview_box .slide-cover {{ padding: 3vh 1vw 1vh 1vw; }}
+.st-key-present_preview_box .slide-cover .t {{ font-size: 2.6rem; }}
+.st-key-present_preview_box .slide-cover .st {{ font-size: 1.3rem; margin: 12px 0 20px 0; }}
+.st-key-present_preview_box .slide-cover .p {{ font-size: 1.2rem; }}
 </style>
 """
 
@@ -53,6 +63,7 @@ FULLSCREEN_CSS = """
 .block-container, [data-testid="stMainBlockContainer"] { padding: 1.6rem 3rem 0.6rem 3rem !important; max-width: 100% !important; }
 [data-testid="stMain"] { margin-left: 0 !important; }
 [data-testid="stCaptionContainer"] { font-size: 1.05rem !important; }
+.stButton button p { font-size: 1.25rem !important; }
 </style>
 """
 
@@ -202,8 +213,8 @@ else:
                                    default=0, format_func=lambda i: f"{i + 1}. {slide_label(deck.slides[i].key)}",
                                    label_visibility="collapsed")
     slide = deck.slides[min(preview or 0, len(deck.slides) - 1)]
-    with st.container(border=True):
-        draw_slide(slide, chart_height=460, key="preview")
+    with st.container(border=True, key="present_preview_box"):
+        draw_slide(slide, chart_height=440, key="preview")
     if slide.tiles:
         tiles = briefing.tiles_table(slide, item=ctx.t("present_col_item"), value=ctx.t("present_col_value"))
         title = ctx.t("present_table_title", slide=slide_label(slide.key))

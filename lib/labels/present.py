@@ -158,6 +158,7 @@ LABELS = {
     "present_caliber_cadres": ("口径：正科、副科干部，年龄按所选日期计算；不足5人的年龄段显示为“<5”。",
                                "Definition: section-level cadres, age at the chosen date; bands under 5 people show as <5."),
     "present_col_item": ("项目", "Item"),
+    "present_respondents": ("受访人数", "Respondents"),
     "present_col_value": ("数值", "Value"),
     "present_deck_error": ("生成汇报材料失败：{error}", "The deck could not be built: {error}"),
 }
