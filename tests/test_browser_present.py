@@ -46,3 +46,20 @@ def test_auto_advance_moves_on_by_itself(page, app_url):
     page.wait_for_function("() => document.querySelector('.slide-counter')?.innerText.startsWith('第 2 / 8 页')",
                            timeout=15000)
     assert page.blocked == []
+
+
+def test_download_button_gives_the_same_deck(page, app_url, tmp_path):
+    from pptx import Presentation
+
+    page.goto(app_url + "/present?slides=title,coverage,closing", wait_until="domcontentloaded")
+    wait_ready(page)
+    with page.expect_download(timeout=60000) as info:
+        page.get_by_role("button", name="下载汇报材料（PPTX）").click()
+    download = info.value
+    assert download.suggested_filename.endswith(".pptx")
+    path = tmp_path / "deck.pptx"
+    download.save_as(path)
+    prs = Presentation(str(path))
+    assert len(prs.slides) == 3
+    assert sum(1 for s in prs.slides[1].shapes if s.has_chart) == 1
+    assert page.blocked == []

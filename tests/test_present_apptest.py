@@ -126,3 +126,29 @@ def counter_en(at) -> str:
 
     found = re.findall(r"Slide (\d+) of (\d+)", markdown(at))
     return "/".join(found[0])
+
+
+OVERVIEW_LINES = '''
+import streamlit as st
+import ui
+from lib import cached, narrative
+
+ctx = ui.page_setup("page_overview")
+summary = narrative.overview_summary(ctx.engine, scope=ctx.scope, as_of=ctx.as_of, scope_name=ctx.scope_name,
+                                     lang=ctx.lang, query=cached.query)
+with st.expander(ctx.t("present_summary"), expanded=False):
+    st.code(summary.text, language=None, wrap_lines=True)
+'''
+
+
+def test_the_lines_proposed_for_the_overview_show_the_summary_with_a_copy_button(monkeypatch, tiny_url, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", tiny_url)
+    monkeypatch.syspath_prepend(str(ROOT))
+    script = tmp_path / "overview_summary.py"
+    script.write_text(OVERVIEW_LINES, encoding="utf-8")
+    at = AppTest.from_file(str(script), default_timeout=30)
+    at.query_params["township"] = "T1"
+    at.query_params["as_of"] = "2018-06-30"
+    at.run()
+    assert not at.exception, at.exception
+    assert at.code[0].value.startswith("甲镇基层党建工作综述\n\n截至2018年6月30日，甲镇共有村（社区）2个，基层党组织5个，党员4名。")
