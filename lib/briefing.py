@@ -168,8 +168,9 @@ def _satisfaction_chart(facts: Facts, lang: str) -> Chart:
 
 def _cadres_chart(facts: Facts, lang: str) -> Chart:
     rows = privacy.band_rows(facts.age_bands, value_col="cadres_n")
-    cats = [f"{b}（{privacy.MASK}）" if privacy.is_small(n) else b
-            for b, n in zip(facts.age_bands["age_band"], facts.age_bands["cadres_n"])]
+    bands = [t(f"present_age_band_{i}", lang) for i in range(len(rows))]
+    mask = f"（{privacy.MASK}）" if lang == "zh" else f" ({privacy.MASK})"
+    cats = [b + mask if privacy.is_small(n) else b for b, n in zip(bands, facts.age_bands["cadres_n"])]
     return Chart(kind="column", title=t("present_chart_cadres", lang), categories=cats,
                  series=[(t("present_axis_people", lang), list(rows["cadres_n"]))], is_rate=False,
                  value_title=t("present_axis_people", lang), caption=t("present_caliber_cadres", lang))
@@ -192,7 +193,8 @@ def build_slides(engine, *, scope: Scope, as_of: date, scope_name: str, slides: 
     footer = t("present_footer", lang, date=as_of.isoformat(), source=source)
     sub = scope_name
     c = facts.current
-    sat_label = t("kpi_satisfaction_rate", lang) + (f"（{c['satisfaction_period']}）" if c.get("satisfaction_period") else "")
+    period = c.get("satisfaction_period")
+    sat_label = t("kpi_satisfaction_rate", lang) + ((f"（{period}）" if lang == "zh" else f" ({period})") if period else "")
     made: list[Slide] = []
     for key in slides:
         title = t(f"present_slide_{key}", lang)
@@ -318,6 +320,18 @@ def _fonts_everywhere(element) -> None:
             _set_fonts(rpr)
 
 
+def _fit(text: str, width, size: int, *, min_size: int = 9, lines: int = 1) -> int:
+    """Return the largest font size <= size at which `text` fits `width` (EMU) in `lines` lines.
+
+    Widths are estimated: CJK characters 1 em, others 0.62 em (the fallback fonts are wide).
+    """
+    ems = sum(1.0 if ord(ch) >= 0x2E80 else 0.62 for ch in text)
+    width_pt = width / 12700 * 0.92
+    while size > min_size and ems * size > width_pt * lines:
+        size -= 1
+    return size
+
+
 def _rgb(hex_colour: str):
     from pptx.dml.color import RGBColor
 
@@ -400,6 +414,10 @@ def _add_chart(slide, chart: Chart, x, y, w, h) -> None:
     labels.number_format = "0.0%" if chart.is_rate else "#,##0"
     labels.number_format_is_linked = False
     labels.font.size = Pt(10 if len(chart.categories) > 10 else 13)
+    if chart.kind == "line":
+        from pptx.enum.chart import XL_LABEL_POSITION
+
+        labels.position = XL_LABEL_POSITION.ABOVE
     if chart.kind != "line":
         plot.gap_width = 60 if len(chart.series) == 1 else 40
         if len(chart.series) > 1:
@@ -481,8 +499,9 @@ def to_pptx(deck: Deck) -> bytes:
         _rect(slide, 0, 0, Inches(0.18), H, palette.PARTY_RED)
         if s.key in ("title", "closing"):
             _rect(slide, Inches(0.18), Inches(2.2), W - Inches(0.18), Inches(0.06), palette.PARTY_RED)
-            _text(slide, Inches(0.9), Inches(2.5), W - Inches(1.8), Inches(1.3), s.title, size=40 if s.key == "title" else 54,
-                  bold=True, anchor=MSO_ANCHOR.TOP)
+            _text(slide, Inches(0.9), Inches(2.5), W - Inches(1.8), Inches(1.3), s.title,
+                  size=_fit(s.title, W - Inches(1.8), 40 if s.key == "title" else 54, min_size=24), bold=True,
+                  anchor=MSO_ANCHOR.TOP)
             _text(slide, Inches(0.9), Inches(3.9), W - Inches(1.8), Inches(0.6), s.subtitle, size=20, colour=palette.MUTED)
             if s.points:
                 _text(slide, Inches(0.9), Inches(4.8), W - Inches(1.8), Inches(1.7), "\n".join(s.points), size=18)
@@ -502,7 +521,8 @@ def to_pptx(deck: Deck) -> bytes:
                 y0 = y + int((tile_h + Inches(0.2)) * row)
                 _rect(slide, x0, y0, int(tile_w), tile_h, "#F7F8FA", line=palette.GRID)
                 _text(slide, x0 + Inches(0.15), y0 + Inches(0.08), int(tile_w) - Inches(0.3), Inches(0.4), tile.label,
-                      size=14, colour=palette.MUTED)
+                      size=_fit(tile.label, int(tile_w) - Inches(0.3), 14), colour=palette.MUTED,
+                      align=PP_ALIGN.LEFT)
                 _text(slide, x0 + Inches(0.15), y0 + Inches(0.4), int(tile_w) - Inches(0.3), Inches(0.6), tile.value,
                       size=28, bold=True)
                 if tile.note:

@@ -158,6 +158,13 @@ LABELS = {
     "present_caliber_cadres": ("口径：正科、副科干部，年龄按所选日期计算；不足5人的年龄段显示为“<5”。",
                                "Definition: section-level cadres, age at the chosen date; bands under 5 people show as <5."),
     "present_col_item": ("项目", "Item"),
+    # age bands of lib.queries.briefing.AGE_BANDS, in order
+    "present_age_band_0": ("35岁及以下", "35 or under"),
+    "present_age_band_1": ("36-40岁", "36-40"),
+    "present_age_band_2": ("41-45岁", "41-45"),
+    "present_age_band_3": ("46-50岁", "46-50"),
+    "present_age_band_4": ("51-55岁", "51-55"),
+    "present_age_band_5": ("56岁及以上", "56 or over"),
     "present_respondents": ("受访人数", "Respondents"),
     "present_col_value": ("数值", "Value"),
     "present_deck_error": ("生成汇报材料失败：{error}", "The deck could not be built: {error}"),
