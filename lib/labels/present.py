@@ -94,8 +94,8 @@ LABELS = {
     "narr_what_cadres_bachelor_plus_rate": ("本科以上干部占比", "share of cadres with a bachelor's degree"),
     # --- presentation page ---
     "present_heading": ("汇报模式", "Presentation mode"),
-    "present_intro": ("选择并排列要放映的页面（按选择顺序放映），在左侧选择乡镇即可汇报该乡镇。放映时隐藏侧栏和菜单，适合投影仪全屏展示。",
-                      "Choose and order the slides (they play in the order chosen); pick a township in the sidebar to present it. "
+    "present_intro": ("选择并排列要放映的页面（按选择顺序放映），在“汇报范围”中选择乡镇即可汇报该乡镇。放映时隐藏侧栏和菜单，适合投影仪全屏展示（可再按 F11 全屏）。",
+                      "Choose and order the slides (they play in the order chosen); pick a township under Present to present it. "
                       "The slide view hides the sidebar and menus, for a projector in full screen."),
     "present_slides": ("放映页面（按顺序）", "Slides (in order)"),
     "present_township": ("汇报范围", "Present"),
