@@ -79,6 +79,12 @@ def _sync_from_url() -> None:
         ss["lang"] = "en" if qp.get("lang") == "en" else "zh"
         ss["township"] = qp.get("township") or ""
         ss["as_of_text"] = qp.get("as_of") or ""
+    else:
+        # Widget values belong to the page that drew them; re-setting them here carries the
+        # global filters over when the user moves to another page.
+        for key in ("lang", "township", "as_of"):
+            if key in ss:
+                ss[key] = ss[key]
     if "_pending_township" in ss:
         ss["township"] = ss.pop("_pending_township")
 

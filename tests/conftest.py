@@ -11,6 +11,7 @@ When CI=true, a missing PostgreSQL or browser is a failure, not a skip.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -85,11 +86,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url(demo_url, tmp_path_factory):
+@contextlib.contextmanager
+def running_app(database_url: str, log_dir: Path):
+    """Start `streamlit run app.py` on a free port for `database_url`; yield its base URL; stop it."""
     port = free_port()
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
-    env = dict(os.environ, DATABASE_URL=demo_url)
+    log = log_dir / f"streamlit-{port}.log"
+    env = dict(os.environ, DATABASE_URL=database_url)
     cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     with open(log, "w") as out:
@@ -112,6 +114,12 @@ def app_url(demo_url, tmp_path_factory):
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url(demo_url, tmp_path_factory):
+    with running_app(demo_url, tmp_path_factory.mktemp("server")) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

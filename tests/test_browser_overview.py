@@ -9,6 +9,8 @@ def test_overview_renders_offline_and_a_click_on_a_township_bar_opens_it(page, a
     assert page.locator("h1").first.inner_text().strip() == "全区基层党建态势"
     assert page.locator(".kpi-card").count() >= 15
     bars = page.locator(".js-plotly-plot .bars .point path")
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .bars .point path').length >= 16",
+                           timeout=30000)  # plotly draws after the script has finished
     assert bars.count() == 16
     page.wait_for_function("() => [...document.querySelectorAll('canvas')].some(c => c.width > 100 && c.height > 100)",
                            timeout=30000)  # the township map (deck.gl) is drawn
