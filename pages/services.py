@@ -8,6 +8,13 @@ from lib.charts import township_bars
 from lib.queries import services as q
 from lib.scope import Scope
 
+
+
+def counts_format(df):
+    """Thousands separators for the count columns of a shown table."""
+    return {c: st.column_config.NumberColumn(format="localized") for c in df.columns if df[c].dtype.kind in "iu"}
+
+
 ctx = ui.page_setup("page_services")
 ui.header(ctx, ctx.t("svc_heading", scope=ctx.scope_name))
 args = dict(scope=ctx.scope, as_of=ctx.as_of)
@@ -80,7 +87,17 @@ with right:
                                                    p90_name=ctx.t("svc_p90")), key="svc_close_cat",
                         config={"displayModeBar": False})
 
-# --- backlog and heatmap --------------------------------------------------------------------
+# --- heatmap and backlog ------------------------------------------------------------------
+cells = cached.query(q.tickets_by_category_township, **args)
+if cells.empty:
+    st.info(ctx.t("svc_no_tickets"))
+else:
+    st.plotly_chart(charts.category_township_heatmap(cells, title=ctx.t("svc_heatmap_title"),
+                                                     x_title=ctx.t("svc_axis_township"), y_title=ctx.t("svc_axis_category"),
+                                                     colour_title=ctx.t("svc_axis_tickets")),
+                    key="svc_heatmap", config={"displayModeBar": False})
+st.caption(ctx.t("svc_caliber_heatmap"))
+
 left, right = st.columns([2, 3], gap="large")
 with left:
     bands = services.overdue_bands(cached.query(q.overdue_days_histogram, **args))
@@ -89,22 +106,13 @@ with left:
                                         y_title=ctx.t("svc_axis_tickets")), key="svc_overdue", config={"displayModeBar": False})
     st.caption(ctx.t("svc_caliber_backlog"))
 with right:
-    cells = cached.query(q.tickets_by_category_township, **args)
-    if cells.empty:
-        st.info(ctx.t("svc_no_tickets"))
-    else:
-        st.plotly_chart(charts.category_township_heatmap(cells, title=ctx.t("svc_heatmap_title"),
-                                                         x_title=ctx.t("svc_axis_township"), y_title=ctx.t("svc_axis_category"),
-                                                         colour_title=ctx.t("svc_axis_tickets")),
-                        key="svc_heatmap", config={"displayModeBar": False})
-    st.caption(ctx.t("svc_caliber_heatmap"))
-
+    st.markdown(f"**{ctx.t('svc_table_title')}**")
+    table = services.township_table(in_scope, lang=ctx.lang)
+    st.dataframe(table, hide_index=True, width="stretch", key="svc_table", column_config=counts_format(table))
+    ui.table_downloads(ctx, table, title=ctx.t("svc_table_title"), key="svc_table_dl")
 # --- tables ---------------------------------------------------------------------------------
-st.subheader(ctx.t("svc_table_title"))
-table = services.township_table(in_scope, lang=ctx.lang)
-st.dataframe(table, hide_index=True, width="stretch", key="svc_table")
-ui.table_downloads(ctx, table, title=ctx.t("svc_table_title"), key="svc_table_dl")
 with st.expander(ctx.t("svc_station_table_title"), expanded=False):
     station_df = services.station_table(stations, lang=ctx.lang)
-    st.dataframe(station_df, hide_index=True, width="stretch", key="svc_station_table")
+    st.dataframe(station_df, hide_index=True, width="stretch", key="svc_station_table",
+                 column_config=counts_format(station_df))
     ui.table_downloads(ctx, station_df, title=ctx.t("svc_station_table_title"), key="svc_station_dl")

@@ -17,7 +17,9 @@ def stacked_months(wide: pd.DataFrame, *, title: str, x_title: str, y_title: str
         fig.add_trace(go.Bar(x=list(wide.index), y=wide[col], name=label, marker_color=colours.get(col, palette.BASE),
                              hovertemplate=f"{label} %{{x}}：%{{y:,}}<extra></extra>"))
     base_layout(fig, title=title, height=360, x_title=x_title, y_title=y_title)
-    fig.update_layout(barmode="stack", bargap=0.25, legend={"y": 1.02, "font": {"size": 12}}, margin={"t": 80})
+    fig.update_layout(barmode="stack", bargap=0.25, margin={"r": 10},
+                      legend={"orientation": "v", "yanchor": "top", "y": 1.0, "xanchor": "left", "x": 1.01,
+                              "font": {"size": 12}, "traceorder": "normal"})
     fig.update_xaxes(type="category")
     fig.update_yaxes(tickformat=",d", rangemode="tozero")
     return fig
@@ -46,10 +48,10 @@ def close_days_histogram(hist: pd.DataFrame, *, p50: float | None, p90: float | 
     folded = hist.assign(close_days=days).groupby("close_days", as_index=False)["tickets_n"].sum()
     fig = go.Figure(go.Bar(x=folded["close_days"], y=folded["tickets_n"], marker_color=palette.BASE_LIGHT,
                            hovertemplate="%{x}：%{y:,}<extra></extra>"))
-    for value, label, dash in ((p50, p50_label, "solid"), (p90, p90_label, "dash")):
+    for value, label, dash, side in ((p50, p50_label, "solid", "top left"), (p90, p90_label, "dash", "top right")):
         if value is not None:
             fig.add_vline(x=value, line_color=palette.PARTY_RED, line_dash=dash, line_width=1.5,
-                          annotation_text=label, annotation_position="top right",
+                          annotation_text=label, annotation_position=side,
                           annotation_font_color=palette.PARTY_RED)
     base_layout(fig, title=title, height=340, x_title=x_title, y_title=y_title)
     fig.update_layout(bargap=0.1, showlegend=False)
@@ -119,7 +121,7 @@ def category_township_heatmap(df: pd.DataFrame, *, title: str, x_title: str, y_t
     scale = [[i / (len(palette.SEQUENTIAL_RED) - 1), c] for i, c in enumerate(palette.SEQUENTIAL_RED)]
     fig = go.Figure(go.Heatmap(
         z=wide.values, x=list(towns["name"]), y=cats, colorscale=scale, xgap=2, ygap=2,
-        text=[[f"{int(v):,}" for v in row] for row in wide.values], texttemplate="%{text}", textfont={"size": 11},
+        text=[[f"{int(v):,}" for v in row] for row in wide.values], texttemplate="%{text}" if len(towns) <= 12 else None, textfont={"size": 11},
         colorbar={"title": {"text": colour_title}, "thickness": 12},
         hovertemplate="%{x} · %{y}：%{z:,}<extra></extra>"))
     base_layout(fig, title=title, height=max(320, 30 * len(cats) + 150), x_title=x_title, y_title=y_title)
