@@ -83,6 +83,17 @@ def on_time_trend(df: pd.DataFrame, *, as_of: date, n: int = 12) -> pd.DataFrame
     return out
 
 
+def category_township_matrix(cells: pd.DataFrame) -> pd.DataFrame:
+    """Return tickets_n as a category x township-name table: busiest category first, townships in code order."""
+    towns = cells[["township_code", "name"]].drop_duplicates().sort_values("township_code")
+    cats = cells.groupby("category")["tickets_n"].sum().sort_values(ascending=False, kind="stable").index.tolist()
+    wide = cells.pivot_table(index="category", columns="township_code", values="tickets_n", aggfunc="sum", fill_value=0)
+    wide = wide.reindex(index=cats, columns=list(towns["township_code"]), fill_value=0).astype("int64")
+    wide.columns = list(towns["name"])
+    wide.index.name = None
+    return wide
+
+
 def overdue_bands(hist: pd.DataFrame) -> pd.DataFrame:
     """Return band and tickets_n of open overdue tickets by days overdue (every band, zeros included)."""
     rows = []

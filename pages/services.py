@@ -59,8 +59,7 @@ with left:
     st.caption(ctx.t("svc_caliber_township"))
 with right:
     stations = cached.query(q.tickets_by_station, limit=15, **args)
-    fig = charts.station_bars(stations, title=ctx.t("svc_station_title", n=15), x_title=ctx.t("svc_axis_tickets"),
-                              selected_code=ctx.township)
+    fig = charts.station_bars(stations, title=ctx.t("svc_station_title", n=15), x_title=ctx.t("svc_axis_tickets"))
     clicked = clicked or ui.selected_township(st.plotly_chart(fig, key="svc_stations", on_select="rerun",
                                                               selection_mode="points", config={"displayModeBar": False}))
     st.caption(ctx.t("svc_caliber_station"))
@@ -88,15 +87,22 @@ with right:
                         config={"displayModeBar": False})
 
 # --- heatmap and backlog ------------------------------------------------------------------
-cells = cached.query(q.tickets_by_category_township, **args)
-if cells.empty:
+# the district: category x township; one township: category x month (one column would say little)
+if ctx.township:
+    matrix = services.month_matrix(cached.query(q.tickets_by_month, by="category", **args), by="category",
+                                   as_of=ctx.as_of, order=categories).T
+    matrix = matrix.loc[matrix.sum(axis=1).sort_values(ascending=False, kind="stable").index]
+    heat_title, heat_x, heat_caption = ctx.t("svc_heatmap_month_title"), ctx.t("svc_axis_month"), "svc_caliber_heatmap_month"
+else:
+    matrix = services.category_township_matrix(cached.query(q.tickets_by_category_township, **args))
+    heat_title, heat_x, heat_caption = ctx.t("svc_heatmap_title"), ctx.t("svc_axis_township"), "svc_caliber_heatmap"
+if matrix.empty or matrix.values.sum() == 0:
     st.info(ctx.t("svc_no_tickets"))
 else:
-    st.plotly_chart(charts.category_township_heatmap(cells, title=ctx.t("svc_heatmap_title"),
-                                                     x_title=ctx.t("svc_axis_township"), y_title=ctx.t("svc_axis_category"),
-                                                     colour_title=ctx.t("svc_axis_tickets")),
-                    key="svc_heatmap", config={"displayModeBar": False})
-st.caption(ctx.t("svc_caliber_heatmap"))
+    st.plotly_chart(charts.count_heatmap(matrix, title=heat_title, x_title=heat_x, y_title=ctx.t("svc_axis_category"),
+                                         colour_title=ctx.t("svc_axis_tickets")), key="svc_heatmap",
+                    config={"displayModeBar": False})
+st.caption(ctx.t(heat_caption))
 
 left, right = st.columns([2, 3], gap="large")
 with left:

@@ -20,7 +20,7 @@ polygons, approximate = geo.township_polygons(ctx.townships)
 
 def district_map(key: str, height: int) -> None:
     """Draw the district outline with the township highlighted; a click opens the clicked township."""
-    deck = maps.district_highlight(polygons, ctx.township, width_px=520, height_px=height)
+    deck = maps.district_highlight(polygons, ctx.township, width_px=440, height_px=height)
     event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key=key, height=height)
     clicked = maps.selected_township_code(event)
     if approximate:
@@ -33,21 +33,22 @@ def district_map(key: str, height: int) -> None:
 if not ctx.township:
     ui.header(ctx, ctx.t("twp_pick_heading"))
     st.info(ctx.t("twp_pick_intro"), icon=":material/touch_app:")
-    cards_col, map_col = st.columns([3, 2], gap="large")
+    cards_col, map_col = st.columns([5, 3], gap="large")
     with cards_col:
         cards = township.picker_cards(by_township, lang=ctx.lang)
-        for start in range(0, len(cards), 3):
-            for col, card in zip(st.columns(3), cards[start:start + 3]):
+        for start in range(0, len(cards), 4):
+            for col, card in zip(st.columns(4), cards[start:start + 4]):
                 with col.container(border=True):
                     st.markdown(f"**{card['name']}** <span style='color:{palette.MUTED}'>· {card['kind']}</span>",
                                 unsafe_allow_html=True)
-                    st.markdown("<br>".join(f"<span style='color:{palette.MUTED};font-size:0.85rem'>{label}</span> "
-                                            f"<b>{value}</b>" for label, value in card["figures"]), unsafe_allow_html=True)
+                    st.markdown("<div style='display:grid;grid-template-columns:1fr auto;gap:0 6px;font-size:0.85rem'>"
+                                + "".join(f"<span style='color:{palette.MUTED}'>{label}</span><b>{value}</b>"
+                                          for label, value in card["figures"]) + "</div>", unsafe_allow_html=True)
                     if st.button(ctx.t("twp_open"), key=f"twp_pick_{card['code']}", icon=":material/arrow_forward:"):
                         ui.open_township(card["code"])
     with map_col:
         st.markdown(f"**{ctx.t('twp_map_pick_title')}**")
-        district_map("twp_pick_map", 520)
+        district_map("twp_pick_map", 480)
     st.stop()
 
 # --- the township's KPI cards with its rank among townships ------------------------------------
@@ -87,7 +88,8 @@ with row1[2]:
     wide = services.month_matrix(monthly, by="channel", as_of=ctx.as_of, order=channels)
     st.plotly_chart(service_charts.stacked_months(
         wide, title=ctx.t("twp_services_title"), x_title=ctx.t("svc_axis_month"), y_title=ctx.t("svc_axis_tickets"),
-        colours={c: palette.category_colour(c, channels) for c in channels}), key="twp_services", **plot)
+        colours={c: palette.category_colour(c, channels) for c in channels}, legend_right=False, height=300),
+        key="twp_services", **plot)
     st.caption(ctx.t("twp_caliber_services"))
 
 row2 = st.columns(3, gap="large")

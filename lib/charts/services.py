@@ -9,28 +9,36 @@ from lib.charts import base_layout
 
 
 def stacked_months(wide: pd.DataFrame, *, title: str, x_title: str, y_title: str, colours: dict[str, str],
-                   names: dict[str, str] | None = None) -> go.Figure:
-    """Return stacked monthly bars: one trace per column of `wide` (index: month), in fixed colours."""
+                   names: dict[str, str] | None = None, legend_right: bool = True,
+                   height: int = 360) -> go.Figure:
+    """Return stacked monthly bars: one trace per column of `wide` (index: month), in fixed colours.
+
+    The legend sits at the right (many categories) or, for a narrow chart, in one row under the title.
+    """
     fig = go.Figure()
     for col in wide.columns:
         label = (names or {}).get(col, col)
         fig.add_trace(go.Bar(x=list(wide.index), y=wide[col], name=label, marker_color=colours.get(col, palette.BASE),
                              hovertemplate=f"{label} %{{x}}：%{{y:,}}<extra></extra>"))
-    base_layout(fig, title=title, height=360, x_title=x_title, y_title=y_title)
-    fig.update_layout(barmode="stack", bargap=0.25, margin={"r": 10},
-                      legend={"orientation": "v", "yanchor": "top", "y": 1.0, "xanchor": "left", "x": 1.01,
-                              "font": {"size": 12}, "traceorder": "normal"})
+    base_layout(fig, title=title, height=height, x_title=x_title, y_title=y_title)
+    if legend_right:
+        fig.update_layout(barmode="stack", bargap=0.25, margin={"r": 10},
+                          legend={"orientation": "v", "yanchor": "top", "y": 1.0, "xanchor": "left", "x": 1.01,
+                                  "font": {"size": 12}, "traceorder": "normal"})
+    else:
+        fig.update_layout(barmode="stack", bargap=0.25,
+                          legend={"orientation": "h", "yanchor": "top", "y": -0.55, "xanchor": "left", "x": 0,
+                                  "font": {"size": 12}, "traceorder": "normal"})
     fig.update_xaxes(type="category")
     fig.update_yaxes(tickformat=",d", rangemode="tozero")
     return fig
 
 
-def station_bars(df: pd.DataFrame, *, title: str, x_title: str, selected_code: str | None = None) -> go.Figure:
+def station_bars(df: pd.DataFrame, *, title: str, x_title: str) -> go.Figure:
     """Return horizontal bars of this year's tickets per station (busiest at the top); customdata: township code."""
     data = df.sort_values(["tickets_n", "station"], ascending=[True, False])
     labels = [f"{s}（{n}）" if not str(s).startswith(str(n)) else str(s) for s, n in zip(data["station"], data["name"])]
-    colours = [palette.PARTY_RED if c == selected_code else palette.BASE for c in data["township_code"]]
-    fig = go.Figure(go.Bar(x=data["tickets_n"], y=labels, orientation="h", marker_color=colours,
+    fig = go.Figure(go.Bar(x=data["tickets_n"], y=labels, orientation="h", marker_color=palette.BASE,
                            text=[f"{int(v):,}" for v in data["tickets_n"]], textposition="outside", cliponaxis=False,
                            customdata=data["township_code"], hovertemplate="%{y}：%{x:,}<extra></extra>"))
     base_layout(fig, title=title, height=max(320, 24 * len(data) + 90), x_title=x_title)
@@ -111,20 +119,19 @@ def overdue_bars(bands: pd.DataFrame, *, labels: dict[str, str], title: str, x_t
     return fig
 
 
-def category_township_heatmap(df: pd.DataFrame, *, title: str, x_title: str, y_title: str,
-                              colour_title: str) -> go.Figure:
-    """Return a category x township heatmap of ticket counts (zeros shown), townships in code order."""
-    towns = df[["township_code", "name"]].drop_duplicates().sort_values("township_code")
-    cats = df.groupby("category")["tickets_n"].sum().sort_values().index.tolist()  # busiest category at the top
-    wide = df.pivot_table(index="category", columns="township_code", values="tickets_n", aggfunc="sum", fill_value=0)
-    wide = wide.reindex(index=cats, columns=list(towns["township_code"]), fill_value=0)
+def count_heatmap(wide: pd.DataFrame, *, title: str, x_title: str, y_title: str, colour_title: str,
+                  show_text: bool | None = None) -> go.Figure:
+    """Return a heatmap of counts: rows of `wide` on the y axis (first row at the top), columns on the x axis."""
+    rows = list(wide.index)[::-1]  # plotly draws the first row at the bottom
+    values = wide.loc[rows].values
     scale = [[i / (len(palette.SEQUENTIAL_RED) - 1), c] for i, c in enumerate(palette.SEQUENTIAL_RED)]
+    show = len(wide.columns) <= 12 if show_text is None else show_text
     fig = go.Figure(go.Heatmap(
-        z=wide.values, x=list(towns["name"]), y=cats, colorscale=scale, xgap=2, ygap=2,
-        text=[[f"{int(v):,}" for v in row] for row in wide.values], texttemplate="%{text}" if len(towns) <= 12 else None, textfont={"size": 11},
-        colorbar={"title": {"text": colour_title}, "thickness": 12},
+        z=values, x=[str(c) for c in wide.columns], y=[str(r) for r in rows], colorscale=scale, xgap=2, ygap=2,
+        text=[[f"{int(v):,}" for v in row] for row in values], texttemplate="%{text}" if show else None,
+        textfont={"size": 11}, colorbar={"title": {"text": colour_title}, "thickness": 12},
         hovertemplate="%{x} · %{y}：%{z:,}<extra></extra>"))
-    base_layout(fig, title=title, height=max(320, 30 * len(cats) + 150), x_title=x_title, y_title=y_title)
-    fig.update_xaxes(tickangle=-40, showgrid=False)
-    fig.update_yaxes(showgrid=False, color=palette.INK)
+    base_layout(fig, title=title, height=max(320, 30 * len(rows) + 150), x_title=x_title, y_title=y_title)
+    fig.update_xaxes(tickangle=-40, showgrid=False, type="category")
+    fig.update_yaxes(showgrid=False, color=palette.INK, type="category")
     return fig

@@ -7,7 +7,9 @@ import plotly.graph_objects as go
 from lib import palette
 from lib.charts import base_layout
 
-COMPACT = 300
+COMPACT = 320
+# In a narrow chart the legend goes under the plot, where it cannot run into the title.
+LEGEND_BELOW = {"orientation": "h", "yanchor": "top", "y": -0.32, "xanchor": "left", "x": 0, "traceorder": "normal"}
 
 
 def coverage_stack(parts: pd.DataFrame, *, kind_labels: dict[str, str], part_labels: dict[str, str], title: str,
@@ -21,8 +23,8 @@ def coverage_stack(parts: pd.DataFrame, *, kind_labels: dict[str, str], part_lab
         fig.add_trace(go.Bar(y=y, x=values, name=part_labels[col], orientation="h", marker_color=colours[col],
                              text=[f"{v:,}" if v else "" for v in values], textposition="inside",
                              hovertemplate=f"%{{y}} {part_labels[col]}：%{{x:,}}<extra></extra>"))
-    base_layout(fig, title=title, height=COMPACT - 60, x_title=x_title)
-    fig.update_layout(barmode="stack", bargap=0.35, margin={"t": 80})
+    base_layout(fig, title=title, height=COMPACT, x_title=x_title)
+    fig.update_layout(barmode="stack", bargap=0.35, legend=LEGEND_BELOW)
     fig.update_xaxes(tickformat=",d", rangemode="tozero")
     fig.update_yaxes(color=palette.INK)
     return fig
@@ -40,7 +42,7 @@ def destination_bars(df: pd.DataFrame, *, title: str, x_title: str, total_name: 
                          marker_color=palette.PARTY_RED, width=0.35,
                          hovertemplate=f"%{{y}} {risk_name}：%{{x:,}}<extra></extra>"))
     base_layout(fig, title=title, height=max(COMPACT, 28 * len(data) + 110), x_title=x_title)
-    fig.update_layout(barmode="overlay", bargap=0.3, margin={"t": 80})
+    fig.update_layout(barmode="overlay", bargap=0.3, legend=LEGEND_BELOW)
     high = float(data["outflow_n"].max()) if len(data) else 1.0
     fig.update_xaxes(range=[0, high * 1.2 or 1], tickformat=",d")
     fig.update_yaxes(color=palette.INK)
@@ -69,7 +71,7 @@ def satisfaction_lines(df: pd.DataFrame, *, title: str, x_title: str, y_title: s
     shown += [target * 100] if target is not None else []
     fig.update_xaxes(type="category")
     fig.update_yaxes(ticksuffix="%", range=[max(0, min(shown or [90]) - 5), 101])
-    fig.update_layout(margin={"t": 80})
+    fig.update_layout(legend=dict(LEGEND_BELOW, y=-0.6))
     return fig
 
 

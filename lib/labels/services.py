@@ -50,6 +50,8 @@ LABELS = {
     "svc_axis_category": ("事项类别", "Category"),
     "svc_caliber_heatmap": ("口径：本年受理工单件数，按事项类别和所属乡镇交叉统计。",
                             "Definition: tickets received this year, by category and township."),
+    "svc_heatmap_month_title": ("近12个月各事项类别受理工单（类别 × 月份）", "Tickets per category and month, last 12 months"),
+    "svc_caliber_heatmap_month": ("口径：按事项类别和受理月份交叉统计的工单件数。", "Definition: tickets by category and the month received."),
     "svc_table_title": ("乡镇（街道）便民服务情况", "Services by township"),
     "svc_col_township": ("乡镇（街道）", "Township"),
     "svc_col_tickets": ("本年受理", "Received this year"),
