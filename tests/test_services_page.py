@@ -11,10 +11,7 @@ The tickets of tests/tiny_db.py at AS_OF = 2018-06-30 (day end 2018-07-01 00:00)
   K8 T2 2018-07-05 (after AS_OF)                                 due 07-08
 Stations are "<township>便民服务中心". T3 has no tickets.
 """
-import base64
-import json
 from datetime import date
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -28,7 +25,8 @@ from lib.queries.tickets import ticket_summary
 from lib.scope import Scope
 from tiny_db import AS_OF
 
-ROOT = Path(__file__).resolve().parent.parent
+import pages3_helpers as helpers
+from pages3_helpers import CHARTS_DRAWN, card, figures, markdown_text
 ALL, T1, T2, T3 = Scope.all(), Scope.of("T1"), Scope.of("T2"), Scope.of("T3")
 LATER = date(2018, 7, 31)
 
@@ -255,38 +253,7 @@ def test_overdue_bars_and_heatmap(tiny_engine):
 
 # --- the page ---------------------------------------------------------------------------------
 def run_page(monkeypatch, url: str, **params) -> AppTest:
-    monkeypatch.setenv("DATABASE_URL", url)
-    at = AppTest.from_file(str(ROOT / "pages" / "services.py"), default_timeout=30)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def markdown_text(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
-
-
-def decoded(value):
-    """Return plotly JSON with typed arrays ({"dtype", "bdata"}) turned back into lists."""
-    if isinstance(value, dict):
-        if "bdata" in value and "dtype" in value:
-            return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
-        return {k: decoded(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [decoded(v) for v in value]
-    return value
-
-
-def figures(at: AppTest) -> list[dict]:
-    return [decoded(json.loads(e.proto.spec)) for e in at.get("plotly_chart")]
-
-
-def card(text: str, key: str) -> str:
-    start = text.index(f"data-kpi='{key}'")
-    value = text.index("<div class='value'>", start) + len("<div class='value'>")
-    return text[value:text.index("</div>", value)]
+    return helpers.run_page("services", monkeypatch, url, **params)
 
 
 def test_page_for_a_township_from_the_url_shows_its_numbers(monkeypatch, tiny_url):
@@ -297,7 +264,7 @@ def test_page_for_a_township_from_the_url_shows_its_numbers(monkeypatch, tiny_ur
                                     "tickets_open_n", "tickets_open_overdue_n")] == ["4", "33.3%", "3.5 天", "4.7 天", "2", "1"]
     table = at.dataframe[0].value
     assert table.values.tolist() == [["甲镇", 4, 1, 3, "33.3%", 2, 1]]
-    figs = {f["layout"]["title"]["text"]: f for f in figures(at)}
+    figs = figures(at)
     monthly = figs["近12个月各月受理工单（按事项类别）"]
     assert {t["name"]: sum(t["y"]) for t in monthly["data"]} == {"代办事项": 1, "学生困难证明": 3}
     towns = figs["各乡镇（街道）本年受理工单"]["data"][0]
@@ -314,7 +281,7 @@ def test_page_for_the_district_lists_every_township(monkeypatch, tiny_url):
     assert card(text, "tickets_n") == "6" and card(text, "tickets_on_time_rate") == "40.0%"
     assert card(text, "close_days_p50") == "5.0 天" and card(text, "tickets_open_overdue_n") == "3"
     assert at.dataframe[0].value.iloc[:, 0].tolist() == ["甲镇", "乙街道", "丙乡"]
-    heat = {f["layout"]["title"]["text"]: f for f in figures(at)}["事项类别 × 乡镇（街道）本年受理工单"]
+    heat = figures(at)["事项类别 × 乡镇（街道）本年受理工单"]
     assert heat["data"][0]["x"] == ["甲镇", "乙街道"]
 
 
@@ -342,10 +309,6 @@ def test_page_runs_on_postgresql_with_the_same_numbers(monkeypatch):
 
 
 # --- in the browser ---------------------------------------------------------------------------
-DRAWN = """() => { const plots = [...document.querySelectorAll('.js-plotly-plot')];
-  return plots.length >= %d && plots.every(p => p.querySelectorAll('.plot .point path, .plot .trace path, .hm image, .heatmaplayer image, .plot path').length > 0); }"""
-
-
 def test_services_page_draws_every_chart_offline(page, app_url):
     from conftest import ARTIFACTS, wait_ready
 
@@ -353,7 +316,7 @@ def test_services_page_draws_every_chart_offline(page, app_url):
     wait_ready(page)
     assert page.get_by_test_id("stException").count() == 0
     assert page.locator("h1").first.inner_text().strip() == "全区便民服务"
-    page.wait_for_function(DRAWN % 8, timeout=30000)
+    page.wait_for_function(CHARTS_DRAWN, arg=8, timeout=30000)
     assert page.locator(".kpi-card").count() == 6
     assert page.locator(".js-plotly-plot .bars .point path").count() > 50
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
