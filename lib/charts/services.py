@@ -24,10 +24,13 @@ def stacked_months(wide: pd.DataFrame, *, title: str, x_title: str, y_title: str
     if legend_right:
         fig.update_layout(barmode="stack", bargap=0.25, margin={"r": 10},
                           legend={"orientation": "v", "yanchor": "top", "y": 1.0, "xanchor": "left", "x": 1.01,
-                                  "font": {"size": 12}, "traceorder": "normal"})
+                                  "font": {"size": 12}, "traceorder": "reversed"})  # same order as the stack
     else:
+        months = list(wide.index)
+        # narrow: every third month, unrotated, so the legend under the axis title has room
+        fig.update_xaxes(tickmode="array", tickvals=months[::3], ticktext=months[::3], tickangle=0)
         fig.update_layout(barmode="stack", bargap=0.25,
-                          legend={"orientation": "h", "yanchor": "top", "y": -0.55, "xanchor": "left", "x": 0,
+                          legend={"orientation": "h", "yanchor": "top", "y": -0.35, "xanchor": "left", "x": 0,
                                   "font": {"size": 12}, "traceorder": "normal"})
     fig.update_xaxes(type="category")
     fig.update_yaxes(tickformat=",d", rangemode="tozero")

@@ -1,6 +1,8 @@
 """Chart builders of the 乡镇画像 page: one compact chart per domain (labels passed in, no Streamlit)."""
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -69,9 +71,11 @@ def satisfaction_lines(df: pd.DataFrame, *, title: str, x_title: str, y_title: s
     base_layout(fig, title=title, height=COMPACT, x_title=x_title, y_title=y_title)
     shown = [v for v in pct(df["district_rate"]) + pct(df["township_rate"]) if v is not None]
     shown += [target * 100] if target is not None else []
-    fig.update_xaxes(type="category")
+    periods = list(df["period"])
+    step = max(1, math.ceil(len(periods) / 4))  # at most four unrotated labels: they fit a narrow chart
+    fig.update_xaxes(type="category", tickmode="array", tickvals=periods[::step], ticktext=periods[::step], tickangle=0)
     fig.update_yaxes(ticksuffix="%", range=[max(0, min(shown or [90]) - 5), 101])
-    fig.update_layout(legend=dict(LEGEND_BELOW, y=-0.6))
+    fig.update_layout(legend=LEGEND_BELOW)
     return fig
 
 
