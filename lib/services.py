@@ -119,32 +119,62 @@ def with_rates(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def cards(total: dict, close: dict, *, lang: str = "zh"):
-    """Return the page's KPI section (label, [Card]) from totals() and close_time_stats() of the scope."""
+# Card key -> (lower is better, kind of value): the 便民服务 KPI row
+CARD_KEYS: tuple[tuple[str, str, bool, str], ...] = (
+    ("tickets_n", "svc_card_tickets", False, "count"),
+    ("tickets_on_time_rate", "svc_card_on_time", False, "rate"),
+    ("close_days_p50", "svc_card_p50", True, "days"),
+    ("close_days_p90", "svc_card_p90", True, "days"),
+    ("tickets_open_n", "svc_card_open", True, "count"),
+    ("tickets_open_overdue_n", "svc_card_overdue", True, "count"),
+)
+
+
+def cards(total: dict, close: dict, *, previous_total: dict | None = None, previous_close: dict | None = None,
+          lang: str = "zh"):
+    """Return the page's KPI section (label, [Card]) from totals() and close_time_stats() of the scope,
+    with the change against the same figures a year earlier when given."""
     from lib import config, fmt
     from lib.i18n import t
     from lib.overview import Card
 
-    def days(value) -> str:
-        return fmt.MISSING if value is None else t("svc_days_value", lang, days=fmt.days(value))
+    def shown(kind: str, value) -> str:
+        if kind == "days":
+            return fmt.MISSING if value is None or pd.isna(value) else t("svc_days_value", lang, days=fmt.days(value))
+        return fmt.pct(value) if kind == "rate" else fmt.num(value)
 
-    rate, goal = total["tickets_on_time_rate"], config.target("tickets_on_time_rate")
-    status = None if rate is None else ("good" if rate >= goal else "bad")
-    status_text = None if rate is None else t("target_met" if rate >= goal else "target_missed", lang, target=fmt.pct(goal))
-    overdue = total["tickets_open_overdue_n"]
-    cap = config.limit("tickets_open_overdue_n")
-    plain = dict(delta=None, delta_color="off", status=None, status_text=None)
-    return (t("section_services", lang), [
-        Card(key="tickets_n", label=t("svc_card_tickets", lang), value=fmt.num(total["tickets_n"]), **plain),
-        Card(key="tickets_on_time_rate", label=t("svc_card_on_time", lang), value=fmt.pct(rate), delta=None,
-             delta_color="off", status=status, status_text=status_text),
-        Card(key="close_days_p50", label=t("svc_card_p50", lang), value=days(close.get("close_days_p50")), **plain),
-        Card(key="close_days_p90", label=t("svc_card_p90", lang), value=days(close.get("close_days_p90")), **plain),
-        Card(key="tickets_open_n", label=t("svc_card_open", lang), value=fmt.num(total["tickets_open_n"]), **plain),
-        Card(key="tickets_open_overdue_n", label=t("svc_card_overdue", lang), value=fmt.num(overdue), delta=None,
-             delta_color="off", status="good" if overdue <= cap else "bad",
-             status_text=t("limit_met" if overdue <= cap else "limit_missed", lang, limit=fmt.num(cap))),
-    ])
+    def change(kind: str, now, before) -> tuple[str | None, bool]:
+        if any(v is None or pd.isna(v) for v in (now, before)):
+            return None, False
+        if abs(now - before) < {"rate": 0.0005, "days": 0.05, "count": 0.5}[kind]:
+            return t("unchanged", lang), True
+        if kind == "rate":
+            return fmt.pp(now - before, lang), False
+        if kind == "days":
+            return t("svc_days_value", lang, days=f"{now - before:+.1f}"), False
+        return fmt.signed(now - before), False
+
+    def merged(counts: dict | None, days: dict | None) -> dict:  # close stats hold their own tickets_n: keep days only
+        return {**(counts or {}), **{k: v for k, v in (days or {}).items() if k.startswith("close_days")}}
+
+    now, before = merged(total, close), merged(previous_total, previous_close)
+    out = []
+    for key, label, lower_better, kind in CARD_KEYS:
+        value = now.get(key)
+        delta, unchanged = change(kind, value, before.get(key)) if before else (None, False)
+        status = status_text = None
+        if key == "tickets_on_time_rate" and value is not None and not pd.isna(value):
+            goal = config.target(key)
+            status = "good" if value >= goal else "bad"
+            status_text = t("target_met" if value >= goal else "target_missed", lang, target=fmt.pct(goal))
+        if key == "tickets_open_overdue_n":
+            cap = config.limit(key)
+            status = "good" if value <= cap else "bad"
+            status_text = t("limit_met" if value <= cap else "limit_missed", lang, limit=fmt.num(cap))
+        out.append(Card(key=key, label=t(label, lang), value=shown(kind, value), delta=delta,
+                        delta_color="off" if unchanged or delta is None else "inverse" if lower_better else "normal",
+                        status=status, status_text=status_text))
+    return t("section_services", lang), out
 
 
 def township_table(by_township: pd.DataFrame, *, lang: str = "zh") -> pd.DataFrame:

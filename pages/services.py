@@ -6,6 +6,7 @@ from lib import cached, config, fmt, palette, schema, services
 from lib.charts import services as charts
 from lib.charts import township_bars
 from lib.queries import services as q
+from lib.rules import minus_years
 from lib.scope import Scope
 
 
@@ -24,7 +25,11 @@ in_scope = all_towns[all_towns["township_code"] == ctx.township] if ctx.township
 total = services.totals(in_scope)
 close_hist = cached.query(q.close_days_histogram, **args)
 close = services.close_time_stats(close_hist).iloc[0].to_dict()
-ui.kpi_board([services.cards(total, close, lang=ctx.lang)], delta_label="")
+year_ago = minus_years(ctx.as_of, 1)
+previous_total = services.totals(cached.query(q.tickets_by_township, scope=ctx.scope, as_of=year_ago))
+previous_close = services.close_time_stats(cached.query(q.close_days_histogram, scope=ctx.scope, as_of=year_ago)).iloc[0].to_dict()
+ui.kpi_board([services.cards(total, close, previous_total=previous_total, previous_close=previous_close, lang=ctx.lang)],
+             delta_label=ctx.t("vs_last_year"))
 
 # --- volume by month -------------------------------------------------------------------------
 st.subheader(ctx.t("svc_volume_title"))
@@ -118,7 +123,7 @@ with right:
     ui.table_downloads(ctx, table, title=ctx.t("svc_table_title"), key="svc_table_dl")
 # --- tables ---------------------------------------------------------------------------------
 with st.expander(ctx.t("svc_station_table_title"), expanded=False):
-    station_df = services.station_table(stations, lang=ctx.lang)
+    station_df = services.station_table(cached.query(q.tickets_by_station, limit=1000, **args), lang=ctx.lang)
     st.dataframe(station_df, hide_index=True, width="stretch", key="svc_station_table",
                  column_config=counts_format(station_df))
     ui.table_downloads(ctx, station_df, title=ctx.t("svc_station_table_title"), key="svc_station_dl")

@@ -206,6 +206,27 @@ def test_cards_show_the_scope_figures(tiny_engine):
     assert english[2].value == "3.5 days"
 
 
+def test_cards_compare_with_a_year_earlier(tiny_engine):
+    def figures_at(day):
+        total = services.totals(q.tickets_by_township(tiny_engine, scope=ALL, as_of=day))
+        return total, services.close_time_stats(q.close_days_histogram(tiny_engine, scope=ALL, as_of=day)).iloc[0].to_dict()
+
+    # 2017-11-30: only K5 (open, due 11-06): 1 ticket, on time 0/1, 1 open and overdue, nothing closed
+    # 2018-11-30: K1..K8 but K5 received in 2018 = 7; on time K1 K6 of 7 closed or past due; open K3 K4 K5 K8, all
+    # overdue; closed [2, 5, 5, 12] days
+    now, close = figures_at(date(2018, 11, 30))
+    before, close_before = figures_at(date(2017, 11, 30))
+    _, cards = services.cards(now, close, previous_total=before, previous_close=close_before)
+    assert [(c.key, c.value, c.delta) for c in cards] == [
+        ("tickets_n", "7", "+6"), ("tickets_on_time_rate", "28.6%", "+28.6个百分点"), ("close_days_p50", "5.0 天", None),
+        ("close_days_p90", "9.9 天", None), ("tickets_open_n", "4", "+3"), ("tickets_open_overdue_n", "4", "+3")]
+    assert [c.delta_color for c in cards] == ["normal", "normal", "off", "off", "inverse", "inverse"]
+    _, same = services.cards(now, close, previous_total=now, previous_close=close)
+    assert {c.delta for c in same} == {"持平"} and {c.delta_color for c in same} == {"off"}
+    _, later = services.cards(now, close, previous_total=now, previous_close={"close_days_p50": 3.5, "close_days_p90": 9.9})
+    assert later[2].delta == "+1.5 天" and later[2].delta_color == "inverse"
+
+
 # --- charts -----------------------------------------------------------------------------------
 def test_stacked_months_has_one_trace_per_category_in_fixed_colours(tiny_engine):
     df = q.tickets_by_month(tiny_engine, scope=ALL, as_of=AS_OF, by="category")
