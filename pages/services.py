@@ -10,7 +10,6 @@ from lib.rules import minus_years
 from lib.scope import Scope
 
 
-
 def counts_format(df):
     """Thousands separators for the count columns of a shown table."""
     return {c: st.column_config.NumberColumn(format="localized") for c in df.columns if df[c].dtype.kind in "iu"}
@@ -21,7 +20,7 @@ ui.header(ctx, ctx.t("svc_heading", scope=ctx.scope_name))
 args = dict(scope=ctx.scope, as_of=ctx.as_of)
 
 all_towns = cached.query(q.tickets_by_township, scope=Scope.all(), as_of=ctx.as_of)
-in_scope = all_towns[all_towns["township_code"] == ctx.township] if ctx.township else all_towns
+in_scope = cached.query(q.tickets_by_township, **args)
 total = services.totals(in_scope)
 close_hist = cached.query(q.close_days_histogram, **args)
 close = services.close_time_stats(close_hist).iloc[0].to_dict()
@@ -90,6 +89,7 @@ with right:
                                                    x_title=ctx.t("svc_axis_close_days"), p50_name=ctx.t("svc_p50"),
                                                    p90_name=ctx.t("svc_p90")), key="svc_close_cat",
                         config={"displayModeBar": False})
+        st.caption(ctx.t("svc_caliber_close_category"))
 
 # --- heatmap and backlog ------------------------------------------------------------------
 # the district: category x township; one township: category x month (one column would say little)

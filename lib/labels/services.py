@@ -31,6 +31,8 @@ LABELS = {
     "svc_caliber_close": ("口径：办结日期与受理日期相差的自然日数（当天办结为0天）；中位数、90分位按线性插值；60天以上并入最后一档。",
                           "Definition: calendar days from the day received to the day closed (same day = 0); percentiles by linear interpolation; 60+ days folded into the last bar."),
     "svc_close_by_category_title": ("各事项类别办结用时：中位数与90分位（天）", "Days to close by category: median and P90"),
+    "svc_caliber_close_category": ("口径：本年受理、截至所选日期已办结的工单，按事项类别计算办结用时的中位数和90分位（线性插值）。",
+                                   "Definition: tickets received this year and closed by the chosen date; median and P90 days to close per category (linear interpolation)."),
     "svc_p50": ("中位数", "Median"),
     "svc_p90": ("90分位", "P90"),
     "svc_on_time_title": ("近12个月按时办结率（按受理月份）", "On-time rate by month received, last 12 months"),
