@@ -34,7 +34,7 @@ ui.kpi_board([services.cards(total, close, previous_total=previous_total, previo
 st.subheader(ctx.t("svc_volume_title"))
 by = ui.url_choice("by", ["category", "channel"], label=ctx.t("svc_by"), format_func=lambda v: ctx.t(f"svc_by_{v}"))
 monthly = cached.query(q.tickets_by_month, by=by, **args)
-categories = sorted(cached.query(q.tickets_by_category_township, scope=Scope.all(), as_of=ctx.as_of)["category"].unique())
+categories = cached.query(q.ticket_categories, scope=Scope.all(), as_of=ctx.as_of)  # same colours in every scope
 order = list(schema.TICKET_CHANNELS) if by == "channel" else categories
 colours = {name: palette.category_colour(name, order) for name in order}
 left, right = st.columns([3, 2], gap="large")

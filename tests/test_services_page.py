@@ -115,6 +115,12 @@ def test_category_by_township_cells(tiny_engine):
     assert wide.values.tolist() == [[3, 2], [1, 0]]
 
 
+def test_ticket_categories_in_name_order(tiny_engine):
+    assert q.ticket_categories(tiny_engine, scope=ALL, as_of=AS_OF) == ["代办事项", "学生困难证明"]
+    assert q.ticket_categories(tiny_engine, scope=T2, as_of=AS_OF) == ["学生困难证明"]
+    assert q.ticket_categories(tiny_engine, scope=T3, as_of=AS_OF) == []
+
+
 def test_close_days_histogram_counts_calendar_days(tiny_engine):
     assert rows(q.close_days_histogram(tiny_engine, scope=ALL, as_of=AS_OF)) == [(2, 1), (5, 2)]  # K1; K2 K6
     assert rows(q.close_days_histogram(tiny_engine, scope=T1, as_of=AS_OF)) == [(2, 1), (5, 1)]

@@ -153,3 +153,11 @@ def overdue_days_histogram(engine: Engine, *, scope: Scope, as_of: date) -> pd.D
     stmt = (select(rows.c.overdue_days, func.count().label("tickets_n"))
             .group_by(rows.c.overdue_days).order_by(rows.c.overdue_days))
     return read(engine, stmt)
+
+
+def ticket_categories(engine: Engine, *, scope: Scope, as_of: date) -> list[str]:
+    """Return the categories of tickets received by as_of, by name: a stable order for category colours."""
+    k = T.ticket
+    stmt = (select(k.c.category).where(scope.where(k.c.township_code), k.c.received_at < day_end(as_of))
+            .distinct().order_by(k.c.category))
+    return list(read(engine, stmt)["category"])
