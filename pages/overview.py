@@ -2,7 +2,7 @@
 import streamlit as st
 
 import ui
-from lib import charts, config, geo, maps
+from lib import charts, config, geo, maps, narrative
 from lib.i18n import t
 from lib.overview import RANKING_METRICS, alerts, kpi_cards, ranking_table, ranks
 from lib.queries.kpis import kpi_counts, kpis_by_township
@@ -28,6 +28,11 @@ with st.container(border=True):
         st.markdown(f":material/warning: {item}")
     if not items:
         st.markdown(f":material/check_circle: {ctx.t('alert_none')}")
+
+summary = narrative.overview_summary(ctx.engine, scope=ctx.scope, as_of=ctx.as_of, scope_name=ctx.scope_name,
+                                     lang=ctx.lang, query=cached.query)
+with st.expander(ctx.t("present_summary"), expanded=True, icon=":material/article:"):
+    st.code(summary.text, language=None, wrap_lines=True)  # the code block has a copy button
 
 st.subheader(ctx.t("ranking_title"))
 metric = st.segmented_control(ctx.t("ranking_metric"), options=list(RANKING_METRICS), key="ranking_metric",
