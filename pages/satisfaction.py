@@ -3,7 +3,7 @@ ticket ratings and petitions resolved at grassroots."""
 import streamlit as st
 
 import ui
-from lib import cached, charts, config, fmt
+from lib import cached, config, fmt
 from lib import satisfaction as view
 from lib.charts import satisfaction as sat_charts
 from lib.queries import petitions as pq
@@ -46,9 +46,9 @@ else:
         st.caption(ctx.t("sat_trend_caption"))
     with bars_col:
         shown_period = district_periods["period"].iloc[-1]
-        fig = charts.township_bars(latest, value_col="satisfaction_rate", title=ctx.t("sat_bars_title", period=shown_period),
-                                   value_title=ctx.t("sat_axis_rate"), is_rate=True, target=goal,
-                                   target_label=goal_label, selected_code=ctx.township)
+        fig = sat_charts.township_dots(latest, title=ctx.t("sat_bars_title", period=shown_period),
+                                       x_title=ctx.t("sat_axis_rate"), target=goal, target_label=goal_label,
+                                       selected_code=ctx.township)
         bars_event = st.plotly_chart(fig, key="sat_bars", on_select="rerun", selection_mode="points",
                                      config={"displayModeBar": False})
         st.caption(ctx.t("sat_bars_caption", period=shown_period))

@@ -34,7 +34,7 @@ def destination_bars(df: pd.DataFrame, *, title: str, x_title: str, ok_name: str
     ok = [int(n) - r for n, r in zip(data["members_n"], risk)]
     fig = go.Figure(_stacked_bars(list(data["label"]), ok, risk, ok_name=ok_name, risk_name=risk_name))
     base_layout(fig, title=title, height=max(300, 28 * len(data) + 110), x_title=x_title)
-    fig.update_layout(barmode="stack", bargap=0.3, dragmode=False)
+    fig.update_layout(barmode="stack", bargap=0.3, dragmode=False, legend_traceorder="normal")
     top = max([int(v) for v in data["members_n"]] or [0])
     fig.update_xaxes(range=[0, top * 1.15 or 1], tickformat=",d")
     fig.update_yaxes(title_text=None, color=palette.INK)
@@ -55,7 +55,8 @@ def township_bars(df: pd.DataFrame, *, title: str, x_title: str, ok_name: str, r
     names = list(data["name"])
     fig = go.Figure(_stacked_bars(names, ok, risk, ok_name=ok_name, risk_name=risk_name, customdata=codes))
     base_layout(fig, title=title, height=max(300, 26 * len(data) + 110), x_title=x_title)
-    fig.update_layout(barmode="stack", bargap=0.3, clickmode="event+select", dragmode=False)
+    fig.update_layout(barmode="stack", bargap=0.3, clickmode="event+select", dragmode=False,
+                      legend_traceorder="normal")
     top = max([int(v) for v in data["members_n"]] or [0])
     fig.update_xaxes(range=[0, top * 1.15 or 1], tickformat=",d")
     # the selected township's name is written in bold party red (the bars keep their meaning colours)

@@ -99,31 +99,41 @@ def spread_band(spread: pd.DataFrame, *, title: str, x_title: str, y_title: str,
     return fig
 
 
-def _dual(title: str, x_title: str, left_title: str, right_title: str, height: int = 360) -> go.Figure:
+def _dual(title: str, x_title: str, left_title: str, right_title: str, height: int = 380) -> go.Figure:
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     base_layout(fig, title=title, height=height, x_title=x_title)
     fig.update_yaxes(title_text=left_title, secondary_y=False)
-    fig.update_yaxes(title_text=right_title, secondary_y=True, showgrid=False, ticksuffix="%", range=[0, 105])
+    fig.update_yaxes(title_text=right_title, secondary_y=True, showgrid=False, ticksuffix="%", range=[0, 105],
+                     tickmode="array", tickvals=[0, 25, 50, 75, 100], ticktext=["0%", "25%", "50%", "75%", "100%"])
     fig.update_layout(dragmode=False, hovermode="x unified")
     return fig
 
 
 def ratings_trend(df: pd.DataFrame, *, title: str, x_title: str, rating_title: str, share_title: str,
                   rating_name: str, share_name: str) -> go.Figure:
-    """Return the average ticket rating (left axis, 1–5) and the share rated 4–5 (right axis, %) by month.
+    """Return two stacked panels by month: the average ticket rating (1–5) above, the share rated 4–5 (%) below.
 
     `df` has month, rated_n, avg_rating, high_share (lib.satisfaction.ratings).
     """
-    fig = _dual(title, x_title, rating_title, share_title)
-    fig.add_trace(go.Scatter(x=list(df["month"]), y=[round(float(v), 2) for v in df["avg_rating"]],
-                             mode="lines+markers", name=rating_name, line={"color": RATING_COLOUR, "width": 2.5},
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08)
+    months = list(df["month"])
+    fig.add_trace(go.Scatter(x=months, y=[round(float(v), 2) for v in df["avg_rating"]], mode="lines+markers",
+                             name=rating_name, line={"color": RATING_COLOUR, "width": 2.5}, marker={"size": 5},
                              customdata=list(df["rated_n"]),
-                             hovertemplate="%{y:.2f}（n=%{customdata:,}）"), secondary_y=False)
-    fig.add_trace(go.Scatter(x=list(df["month"]), y=_pct(df["high_share"]), mode="lines", name=share_name,
-                             line={"color": SHARE_COLOUR, "width": 2, "dash": "dot"},
-                             hovertemplate="%{y:.1f}%"), secondary_y=True)
-    fig.update_yaxes(range=[1, 5.2], dtick=1, secondary_y=False)
+                             hovertemplate="%{x} " + rating_name + "：%{y:.2f}（n=%{customdata:,}）<extra></extra>"),
+                  row=1, col=1)
+    fig.add_trace(go.Scatter(x=months, y=_pct(df["high_share"]), mode="lines+markers", name=share_name,
+                             line={"color": SHARE_COLOUR, "width": 2.5}, marker={"size": 5},
+                             hovertemplate="%{x} " + share_name + "：%{y:.1f}%<extra></extra>"), row=2, col=1)
+    base_layout(fig, title=title, height=400)
+    fig.update_layout(dragmode=False, hovermode="closest", showlegend=False)
     fig.update_xaxes(type="category")
+    fig.update_xaxes(title_text=x_title, row=2, col=1)
+    avg = [float(v) for v in df["avg_rating"].dropna()]
+    fig.update_yaxes(title_text=rating_title, range=[max(1.0, min(avg, default=1.0) - 0.3), 5.05], row=1, col=1)
+    shares = [v for v in _pct(df["high_share"]) if v is not None]
+    fig.update_yaxes(title_text=share_title, ticksuffix="%", range=[max(0.0, min(shares, default=0.0) - 5), 101],
+                     row=2, col=1)
     return fig
 
 
@@ -142,3 +152,39 @@ def petitions_trend(df: pd.DataFrame, *, title: str, x_title: str, count_title: 
     fig.update_yaxes(tickformat=",d", rangemode="tozero", secondary_y=False)
     fig.update_xaxes(type="category")
     return fig
+
+
+def township_dots(df: pd.DataFrame, *, title: str, x_title: str, target: float | None = None,
+                  target_label: str | None = None, selected_code: str | None = None) -> go.Figure:
+    """Return one dot per township at its satisfaction rate (township_code, name, satisfaction_rate), best at the top.
+
+    A dot plot needs no zero baseline, so the axis spans the data and the target and small gaps stay
+    visible. The selected township is party red; customdata holds the code so a click opens it.
+    """
+    data = df.dropna(subset=["satisfaction_rate"]).sort_values(["satisfaction_rate", "township_code"],
+                                                                ascending=[True, False])
+    values = _pct(data["satisfaction_rate"])
+    codes = [str(c) for c in data["township_code"]]
+    colours = [palette.PARTY_RED if c == selected_code else palette.BASE for c in codes]
+    fig = go.Figure(go.Scatter(
+        x=values, y=list(data["name"]), mode="markers+text", marker={"size": 11, "color": colours},
+        text=[f"{v:.1f}%" for v in values], textposition="middle right", textfont={"size": 11},
+        customdata=codes, cliponaxis=False, hovertemplate="%{y}：%{x:.1f}%<extra></extra>"))
+    for v, name in zip(values, data["name"]):  # a thin guide from the axis start makes rows easy to follow
+        fig.add_shape(type="line", x0=0, x1=v, y0=name, y1=name, xref="x", yref="y", layer="below",
+                      line={"color": palette.GRID, "width": 1})
+    _target_line_x(fig, target, target_label)
+    base_layout(fig, title=title, height=max(320, 26 * len(data) + 100), x_title=x_title)
+    fig.update_layout(clickmode="event+select", dragmode=False, showlegend=False)
+    low = min(values + ([target * 100] if target is not None else []), default=0)
+    high = max(values + ([target * 100] if target is not None else []), default=100)
+    fig.update_xaxes(ticksuffix="%", range=[max(0.0, low - 1.5), min(100.0, high) + 1.2])
+    fig.update_yaxes(title_text=None, color=palette.INK)
+    return fig
+
+
+def _target_line_x(fig: go.Figure, target: float | None, label: str | None) -> None:
+    if target is not None:
+        fig.add_vline(x=target * 100, line_color=palette.PARTY_RED, line_dash="dash", line_width=1.5,
+                      annotation_text=label or "", annotation_position="top",
+                      annotation_font_color=palette.PARTY_RED)

@@ -60,6 +60,6 @@ LABELS = {
     "out_col_last_contact": ("最近联系日期", "Last contact"),
     "out_col_days": ("未联系天数", "Days without contact"),
     "out_never": ("无联系记录", "Never"),
-    "out_no_branch": ("未编入", "None"),
+    "out_no_branch": ("未编入", "Not assigned"),
     "out_home_label_district": ("{name}", "{name}"),
 }
