@@ -281,6 +281,11 @@ def test_page_for_the_district_at_a_later_date_counts_the_new_outflow_in_english
 
 
 # --- in the browser -------------------------------------------------------------------------------
+def wait_for_count(page, selector: str, n: int, timeout_ms: int = 30000) -> None:
+    """Wait until at least n elements match `selector` (charts draw a moment after the script ends)."""
+    page.wait_for_function(f"() => document.querySelectorAll({json.dumps(selector)}).length >= {n}", timeout=timeout_ms)
+
+
 def test_outflow_page_draws_the_map_and_charts_offline_and_a_township_bar_opens_it(page, app_url):
     page.goto(app_url + "/outflow", wait_until="domcontentloaded")
     wait_ready(page)
@@ -288,6 +293,7 @@ def test_outflow_page_draws_the_map_and_charts_offline_and_a_township_bar_opens_
     assert page.locator("h1").first.inner_text().strip() == "全区流动党员"
     page.wait_for_function("() => [...document.querySelectorAll('canvas')].some(c => c.width > 300 && c.height > 300)",
                            timeout=30000)  # the China map (deck.gl)
+    wait_for_count(page, ".js-plotly-plot .svg-container", 3)  # plotly is loaded lazily: give it time on a busy machine
     charts_drawn = page.locator(".js-plotly-plot")
     assert charts_drawn.count() == 3  # destinations, townships, branches
     assert page.locator(".js-plotly-plot .bars .point path").count() > 20
@@ -313,7 +319,7 @@ def test_outflow_page_of_a_street_without_outflow_shows_the_empty_state(page, ap
     wait_ready(page)
     assert page.get_by_test_id("stException").count() == 0
     assert "白云街道截至" in page.get_by_test_id("stAlert").first.inner_text()
-    assert page.locator(".js-plotly-plot .bars .point path").count() >= 16  # the township comparison is still drawn
+    wait_for_count(page, ".js-plotly-plot .bars .point path", 16)  # the township comparison is still drawn
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "outflow-empty-township.png"), full_page=True)
     assert page.blocked == []

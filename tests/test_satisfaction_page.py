@@ -273,11 +273,17 @@ def test_page_for_the_district_at_an_earlier_date_in_english(monkeypatch, tiny_u
 
 
 # --- in the browser -------------------------------------------------------------------------------
+def wait_for_count(page, selector: str, n: int, timeout_ms: int = 30000) -> None:
+    """Wait until at least n elements match `selector` (charts draw a moment after the script ends)."""
+    page.wait_for_function(f"() => document.querySelectorAll({json.dumps(selector)}).length >= {n}", timeout=timeout_ms)
+
+
 def test_satisfaction_page_draws_its_charts_offline_and_a_township_dot_opens_it(page, app_url):
     page.goto(app_url + "/satisfaction", wait_until="domcontentloaded")
     wait_ready(page)
     assert page.get_by_test_id("stException").count() == 0
     assert page.locator("h1").first.inner_text().strip() == "全区群众满意度"
+    wait_for_count(page, ".js-plotly-plot .svg-container", 5)  # plotly is loaded lazily: give it time on a busy machine
     plots = page.locator(".js-plotly-plot")
     assert plots.count() == 5
     assert page.locator(".js-plotly-plot .scatterlayer .trace path.js-line").count() >= 16  # township lines
