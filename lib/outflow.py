@@ -132,3 +132,10 @@ def home_label(townships: pd.DataFrame, township_name: str | None) -> str:
         return str(geo.district_outline()["features"][0]["properties"].get("name") or "")
     except (FileNotFoundError, IndexError, KeyError):
         return ""
+
+
+def home_points(townships: pd.DataFrame, code: str | None) -> pd.DataFrame:
+    """Return the home points of the map: the selected township only, else every township."""
+    if code is None:
+        return townships
+    return townships[townships["code"].astype(str) == str(code)]

@@ -25,7 +25,7 @@ else:
         st.markdown(f"**{ctx.t('out_map_title')}**")
         flows, unplaced = view.map_rows(cached.query(q.outflow_flows, **args), ctx.townships)
         deck = maps.outflow_arcs(
-            flows, geo.provinces(), home_points=ctx.townships, maritime_geojson=geo.maritime_boundary(),
+            flows, geo.provinces(), home_points=view.home_points(ctx.townships, ctx.township), maritime_geojson=geo.maritime_boundary(),
             home_label=view.home_label(ctx.townships, ctx.township_name), city_label=ctx.t("out_map_city_label"),
             arc_tip=ctx.t("out_map_arc_tip"), city_tip=ctx.t("out_map_city_tip"), width_px=620, height_px=560)
         # not clickable on purpose: townships are opened from the bars below

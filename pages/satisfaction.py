@@ -62,7 +62,8 @@ with spread_col:
         st.plotly_chart(sat_charts.spread_band(
             spread, title=ctx.t("sat_spread_title"), band_name=ctx.t("sat_series_band"),
             median_name=ctx.t("sat_series_median"), lowest_name=ctx.t("sat_series_lowest"),
-            highest_name=ctx.t("sat_series_highest"), target=goal, target_label=goal_label, **axis),
+            highest_name=ctx.t("sat_series_highest"), target=goal, target_label=goal_label,
+            selected=periods if ctx.township else None, selected_name=ctx.township_name, **axis),
             key="sat_spread", config={"displayModeBar": False})
         st.caption(ctx.t("sat_spread_caption"))
 with ratings_col:

@@ -323,3 +323,9 @@ def test_outflow_page_of_a_street_without_outflow_shows_the_empty_state(page, ap
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "outflow-empty-township.png"), full_page=True)
     assert page.blocked == []
+
+
+def test_home_points_are_the_selected_township_or_all():
+    towns = pd.DataFrame({"code": ["T1", "T2"], "name": ["甲镇", "乙街道"], "lon": [115.7, 115.65], "lat": [34.5, 34.44]})
+    assert list(view.home_points(towns, "T2")["name"]) == ["乙街道"]
+    assert list(view.home_points(towns, None)["name"]) == ["甲镇", "乙街道"]

@@ -300,3 +300,12 @@ def test_satisfaction_page_draws_its_charts_offline_and_a_township_dot_opens_it(
     assert "township=" in page.url
     assert page.get_by_test_id("stException").count() == 0
     assert page.blocked == []
+
+
+def test_spread_band_can_show_the_selected_township_inside_the_band(tiny_engine):
+    spread = view.spread_by_period(q.satisfaction_by_township_period(tiny_engine, scope=ALL, as_of=AS_OF))
+    mine = view.with_rates(q.satisfaction_by_period(tiny_engine, scope=T2, as_of=AS_OF))
+    fig = charts.spread_band(spread, title="差距", x_title="期", y_title="%", band_name="范围", median_name="中位数",
+                             lowest_name="最低", highest_name="最高", selected=mine, selected_name="乙街道")
+    assert fig.data[-1].name == "乙街道" and list(fig.data[-1].y) == [80.0, 85.0]
+    assert fig.data[-1].line.color == palette.PARTY_RED

@@ -69,11 +69,13 @@ def rate_trend(district: pd.DataFrame, by_town: pd.DataFrame, *, title: str, x_t
 
 def spread_band(spread: pd.DataFrame, *, title: str, x_title: str, y_title: str, band_name: str,
                 median_name: str, lowest_name: str, highest_name: str, target: float | None = None,
-                target_label: str | None = None) -> go.Figure:
+                target_label: str | None = None, selected: pd.DataFrame | None = None,
+                selected_name: str | None = None) -> go.Figure:
     """Return the lowest-to-highest township rate per period as a shaded band with the median line.
 
     `spread` comes from lib.satisfaction.spread_by_period; hovering the band edges names the
-    lowest and highest township.
+    lowest and highest township. `selected` (period, satisfaction_rate) adds a party-red line for
+    the selected township, so its place within the band shows.
     """
     x = list(spread["period"])
     fig = go.Figure()
@@ -89,6 +91,11 @@ def spread_band(spread: pd.DataFrame, *, title: str, x_title: str, y_title: str,
     fig.add_trace(go.Scatter(x=x, y=_pct(spread["median_rate"]), mode="lines+markers", name=median_name,
                              line={"color": palette.BASE, "width": 2.5}, marker={"size": 6},
                              hovertemplate=median_name + " %{x}：%{y:.1f}%<extra></extra>"))
+    if selected is not None and not selected.empty:
+        fig.add_trace(go.Scatter(x=list(selected["period"]), y=_pct(selected["satisfaction_rate"]),
+                                 mode="lines+markers", name=selected_name or "", line={"color": palette.PARTY_RED,
+                                                                                       "width": 2.5},
+                                 marker={"size": 6}, hovertemplate=(selected_name or "") + " %{x}：%{y:.1f}%<extra></extra>"))
     _target_line(fig, target, target_label)
     base_layout(fig, title=title, height=380, x_title=x_title, y_title=y_title)
     fig.update_layout(dragmode=False, hovermode="closest")
