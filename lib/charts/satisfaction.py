@@ -97,10 +97,12 @@ def spread_band(spread: pd.DataFrame, *, title: str, x_title: str, y_title: str,
                                                                                        "width": 2.5},
                                  marker={"size": 6}, hovertemplate=(selected_name or "") + " %{x}：%{y:.1f}%<extra></extra>"))
     _target_line(fig, target, target_label)
-    base_layout(fig, title=title, height=380, x_title=x_title, y_title=y_title)
-    fig.update_layout(dragmode=False, hovermode="closest")
+    base_layout(fig, title=title, height=400, x_title=x_title, y_title=y_title)
+    # up to four legend entries: give them their own line under the title
+    fig.update_layout(dragmode=False, hovermode="closest", margin={"t": 78}, legend={"y": 1.03})
     fig.update_xaxes(type="category")
-    values = [v for v in _pct(spread["min_rate"]) if v is not None]
+    values = [v for v in _pct(spread["min_rate"]) + _pct(selected["satisfaction_rate"] if selected is not None
+                                                             and not selected.empty else []) if v is not None]
     low = min(values + ([target * 100] if target is not None else []), default=0)
     fig.update_yaxes(ticksuffix="%", range=[max(0, low - 2), 100.5])
     return fig
