@@ -107,9 +107,13 @@ def _as_date(value) -> date | None:
 
 
 def risk_table(df: pd.DataFrame, *, as_of: date, lang: str) -> pd.DataFrame:
-    """Return the 失联风险 list with masked ID and phone numbers and days without contact (blank when never)."""
+    """Return the 失联风险 list with masked ID and phone numbers and days without contact.
+
+    Days without contact run from the last contact or, for members never contacted, from the day they left.
+    """
     contacts = [_as_date(v) for v in df["last_contact_on"]]
-    days = pd.array([(as_of - d).days if d else None for d in contacts], dtype="Int64")
+    left = [_as_date(v) for v in df["out_on"]]
+    days = pd.array([(as_of - (c or o)).days for c, o in zip(contacts, left)], dtype="Int64")
     return pd.DataFrame({
         t("out_col_name", lang): df["name"],
         t("out_col_id", lang): [mask_id(v) for v in df["id_number"]],
@@ -118,7 +122,7 @@ def risk_table(df: pd.DataFrame, *, as_of: date, lang: str) -> pd.DataFrame:
         t("out_col_dest", lang): [c if geo._short(c) == geo._short(p) else f"{p}{c}"
                                   for p, c in zip(df["dest_province"], df["dest_city"])],
         t("out_col_branch", lang): [b if isinstance(b, str) and b else t("out_no_branch", lang) for b in df["branch_name"]],
-        t("out_col_out_on", lang): [_as_date(v).isoformat() for v in df["out_on"]],
+        t("out_col_out_on", lang): [d.isoformat() for d in left],
         t("out_col_last_contact", lang): [d.isoformat() if d else t("out_never", lang) for d in contacts],
         t("out_col_days", lang): days,
     })

@@ -138,7 +138,7 @@ def test_risk_table_masks_numbers_and_counts_days_without_contact(tiny_engine):
     assert first["身份证号"] == pid(13, date(1980, 1, 1))[:6] + "********" + pid(13, date(1980, 1, 1))[-4:]
     assert "19800101" not in "".join(table["身份证号"])
     assert (first["流入地"], first["党支部"], first["流出日期"], first["最近联系日期"]) == ("上海市", "M1组织", "2018-02-20", "无联系记录")
-    assert pd.isna(first["未联系天数"])
+    assert int(first["未联系天数"]) == 130  # never contacted: counted from leaving on 2018-02-20
     # 2017-12-29 → 2018-06-30 is 183 days
     assert (second["流入地"], second["党支部"], second["最近联系日期"], int(second["未联系天数"])) == (
         "河南省郑州市", "未编入", "2017-12-29", 183)
@@ -247,7 +247,7 @@ def test_page_for_a_township_from_the_url_shows_its_numbers_branch_and_masked_ri
     assert branches.values.tolist() == [["M1组织", "甲镇", "2015-01-01", 2, 1]]
     assert list(risk["姓名"]) == ["测试13号", "测试12号"]
     assert list(risk["身份证号"]) == [view.mask_id(pid(13, date(1980, 1, 1))), view.mask_id(pid(12, date(1980, 1, 1)))]
-    assert list(risk["未联系天数"].fillna(-1)) == [-1, 183]
+    assert list(risk["未联系天数"]) == [130, 183]
     assert any("2017-12-30（6 个月前）" in c.value for c in at.caption)
     assert any("另有 2 名流动党员未编入流动党员党支部" in c.value for c in at.caption)
     assert not at.info  # the map and charts are drawn
