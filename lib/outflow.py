@@ -143,3 +143,12 @@ def home_points(townships: pd.DataFrame, code: str | None) -> pd.DataFrame:
     if code is None:
         return townships
     return townships[townships["code"].astype(str) == str(code)]
+
+
+def top_townships(by_town: pd.DataFrame, *, top: int, selected: str | None) -> tuple[pd.DataFrame, int]:
+    """Return (the `top` townships with the most mobile members plus the selected one, how many were left out)."""
+    ranked = by_town.sort_values(["members_n", "township_code"], ascending=[False, True], kind="stable")
+    keep = ranked.head(top)
+    if selected is not None and selected not in set(keep["township_code"]):
+        keep = pd.concat([keep, ranked[ranked["township_code"] == selected]])
+    return keep.reset_index(drop=True), len(by_town) - len(keep)

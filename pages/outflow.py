@@ -23,7 +23,9 @@ else:
     map_col, dest_col = st.columns([3, 2], gap="large")
     with map_col:
         st.markdown(f"**{ctx.t('out_map_title')}**")
-        flows, unplaced = view.map_rows(cached.query(q.outflow_flows, **args), ctx.townships)
+        max_arcs = 2000
+        raw_flows = cached.query(q.outflow_flows, limit=max_arcs, **args)
+        flows, unplaced = view.map_rows(raw_flows, ctx.townships)
         deck = maps.outflow_arcs(
             flows, geo.provinces(), home_points=view.home_points(ctx.townships, ctx.township), maritime_geojson=geo.maritime_boundary(),
             home_label=view.home_label(ctx.townships, ctx.township_name), city_label=ctx.t("out_map_city_label"),
@@ -33,6 +35,8 @@ else:
         if not unplaced.empty:
             cities = "、".join(sorted({f"{p}{c}" for p, c in zip(unplaced["dest_province"], unplaced["dest_city"])}))
             st.caption(ctx.t("out_map_unplaced", n=int(unplaced["members_n"].sum()), cities=cities))
+        if len(raw_flows) >= max_arcs:
+            st.caption(ctx.t("out_map_limited", n=f"{max_arcs:,}"))
         st.caption(ctx.t("out_map_caption"))
     with dest_col:
         level = ui.url_choice("dest", ["province", "city"], label=ctx.t("out_dest_level"), default="city",
@@ -47,11 +51,14 @@ else:
 
 town_col, branch_col = st.columns([1, 1], gap="large")
 with town_col:
-    by_town = cached.query(q.outflow_by_township, scope=Scope.all(), as_of=ctx.as_of)  # all, to compare
+    all_towns = cached.query(q.outflow_by_township, scope=Scope.all(), as_of=ctx.as_of)  # all, to compare
+    by_town, hidden = view.top_townships(all_towns, top=40, selected=ctx.township)
     event = st.plotly_chart(charts.township_bars(by_town, title=ctx.t("out_town_title"), selected_code=ctx.township,
                                                  **series),
                             key="outflow_towns", on_select="rerun", selection_mode="points",
                             config={"displayModeBar": False})
+    if hidden:
+        st.caption(ctx.t("out_town_more", n=40, rest=f"{hidden:,}"))
     st.caption(ctx.t("out_town_caption"))
     clicked = ui.selected_township(event)
     if clicked and clicked != ctx.township:
@@ -62,8 +69,10 @@ with branch_col:
         st.markdown(f"**{ctx.t('out_branch_title')}**")
         st.info(ctx.t("out_branch_none"), icon=":material/info:")
     else:
-        st.plotly_chart(charts.branch_bars(branches, title=ctx.t("out_branch_title"), **series),
+        st.plotly_chart(charts.branch_bars(branches.head(20), title=ctx.t("out_branch_title"), **series),
                         key="outflow_branches", config={"displayModeBar": False})
+        if len(branches) > 20:
+            st.caption(ctx.t("out_branch_more", n=20, total=f"{len(branches):,}"))
 if not branches.empty:
     table = view.branch_table(branches, lang=lang)
     st.dataframe(table, hide_index=True, width="stretch", key="outflow_branch_table")

@@ -329,3 +329,16 @@ def test_home_points_are_the_selected_township_or_all():
     towns = pd.DataFrame({"code": ["T1", "T2"], "name": ["甲镇", "乙街道"], "lon": [115.7, 115.65], "lat": [34.5, 34.44]})
     assert list(view.home_points(towns, "T2")["name"]) == ["乙街道"]
     assert list(view.home_points(towns, None)["name"]) == ["甲镇", "乙街道"]
+
+
+def test_flows_can_be_limited_to_the_largest(tiny_engine):
+    df = q.outflow_flows(tiny_engine, scope=ALL, as_of=AS_OF, limit=1)
+    assert rows(df, "home_code", "dest_city", "members_n") == [("T1", "北京市", 2)]
+
+
+def test_top_townships_keep_the_selected_one(tiny_engine):
+    by_town = q.outflow_by_township(tiny_engine, scope=ALL, as_of=AUG)
+    top, hidden = view.top_townships(by_town, top=1, selected="T3")
+    assert list(top["township_code"]) == ["T1", "T3"] and hidden == 1
+    top, hidden = view.top_townships(by_town, top=2, selected=None)
+    assert list(top["township_code"]) == ["T1", "T2"] and hidden == 1

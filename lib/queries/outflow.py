@@ -37,14 +37,19 @@ def _left_by(as_of: date):
     return T.outflow.c.out_on <= as_of
 
 
-def outflow_flows(engine: Engine, *, scope: Scope, as_of: date) -> pd.DataFrame:
-    """Return home_code, dest_province, dest_city, members_n: one row per home township and destination city."""
+def outflow_flows(engine: Engine, *, scope: Scope, as_of: date, limit: int | None = None) -> pd.DataFrame:
+    """Return home_code, dest_province, dest_city, members_n: one row per home township and destination city.
+
+    Largest flows first; `limit` keeps only that many (a city- or province-wide map would otherwise send
+    tens of thousands of arcs to the browser).
+    """
     f = T.outflow
     stmt = (select(f.c.township_code.label("home_code"), f.c.dest_province, f.c.dest_city,
                    func.count().label("members_n"))
             .where(scope.where(f.c.township_code), _left_by(as_of))
             .group_by(f.c.township_code, f.c.dest_province, f.c.dest_city)
-            .order_by(func.count().desc(), f.c.township_code, f.c.dest_province, f.c.dest_city))
+            .order_by(func.count().desc(), f.c.township_code, f.c.dest_province, f.c.dest_city)
+            .limit(limit))
     return read(engine, stmt)
 
 
