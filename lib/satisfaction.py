@@ -163,3 +163,18 @@ def township_table(latest: pd.DataFrame, petition_towns: pd.DataFrame, *, lang: 
         t("sat_col_petitions", lang): [fmt.num(v) for v in rows["petitions_n"].fillna(0)],
         t("sat_col_resolved", lang): [fmt.pct(v) for v in resolved],
     })
+
+
+def extremes(latest: pd.DataFrame, *, each: int, selected: str | None) -> tuple[pd.DataFrame, int]:
+    """Return (the `each` best and `each` worst townships by satisfaction rate plus the selected one, how many left out).
+
+    With at most 2 × `each` rated townships every one is kept.
+    """
+    rated = latest.dropna(subset=["satisfaction_rate"]).sort_values(["satisfaction_rate", "township_code"],
+                                                                    ascending=[False, True])
+    if len(rated) <= 2 * each:
+        return rated.reset_index(drop=True), 0
+    keep = pd.concat([rated.head(each), rated.tail(each)])
+    if selected is not None and selected not in set(keep["township_code"]):
+        keep = pd.concat([keep, rated[rated["township_code"] == selected]])
+    return keep.reset_index(drop=True), len(rated) - len(keep)

@@ -46,11 +46,14 @@ else:
         st.caption(ctx.t("sat_trend_caption"))
     with bars_col:
         shown_period = district_periods["period"].iloc[-1]
-        fig = sat_charts.township_dots(latest, title=ctx.t("sat_bars_title", period=shown_period),
+        dots, hidden = view.extremes(latest, each=15, selected=ctx.township)
+        fig = sat_charts.township_dots(dots, title=ctx.t("sat_bars_title", period=shown_period),
                                        x_title=ctx.t("sat_axis_rate"), target=goal, target_label=goal_label,
                                        selected_code=ctx.township)
         bars_event = st.plotly_chart(fig, key="sat_bars", on_select="rerun", selection_mode="points",
                                      config={"displayModeBar": False})
+        if hidden:
+            st.caption(ctx.t("sat_bars_more", n=15, rest=f"{hidden:,}"))
         st.caption(ctx.t("sat_bars_caption", period=shown_period))
     clicked = ui.selected_township(trend_event) or ui.selected_township(bars_event)
     if clicked and clicked != ctx.township:

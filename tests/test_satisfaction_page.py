@@ -309,3 +309,12 @@ def test_spread_band_can_show_the_selected_township_inside_the_band(tiny_engine)
                              lowest_name="最低", highest_name="最高", selected=mine, selected_name="乙街道")
     assert fig.data[-1].name == "乙街道" and list(fig.data[-1].y) == [80.0, 85.0]
     assert fig.data[-1].line.color == palette.PARTY_RED
+
+
+def test_extremes_keep_the_best_the_worst_and_the_selected():
+    latest = pd.DataFrame({"township_code": ["A", "B", "C", "D", "E"], "name": list("甲乙丙丁戊"),
+                           "satisfaction_rate": [0.99, 0.95, 0.90, 0.97, None]})
+    kept, hidden = view.extremes(latest, each=1, selected="B")
+    assert list(kept["township_code"]) == ["A", "C", "B"] and hidden == 1  # D left out, E has no survey
+    kept, hidden = view.extremes(latest, each=2, selected=None)
+    assert list(kept["township_code"]) == ["A", "D", "B", "C"] and hidden == 0

@@ -25,6 +25,8 @@ LABELS = {
                           "Definition: satisfied ÷ respondents per period; the district line sums all townships. The dashed line is the target. Click a township's line to open it."),
     "sat_bars_title": ("{period} 各乡镇（街道）群众满意率", "Satisfaction rate by township, {period}"),
     "sat_bars_caption": ("口径：{period} 满意人数 ÷ 受访人数；点击乡镇查看该乡镇。", "Definition: satisfied ÷ respondents in {period}; click a township to open it."),
+    "sat_bars_more": ("乡镇较多，仅显示最高和最低各 {n} 个，另有 {rest} 个见下表。",
+                      "Many townships: only the {n} highest and {n} lowest are shown; {rest} more are in the table."),
     "sat_spread_title": ("各期乡镇（街道）满意率差距", "Spread of satisfaction between townships by period"),
     "sat_series_band": ("最低—最高范围", "Lowest to highest"),
     "sat_series_median": ("乡镇中位数", "Township median"),
