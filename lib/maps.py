@@ -478,11 +478,13 @@ def outflow_arcs(
                                        filled=False, stroked=True, get_line_color=_rgb(LINE_GREY),
                                        get_line_width=1.5, pickable=False),
                              line_width_units="pixels"))
-    layers.append(pdk.Layer("ArcLayer", data=arcs, id=ARC_LAYER, get_source_position="source",
-                            get_target_position="target", get_width="width",
-                            get_source_color=list(ARC_SOURCE), get_target_color=list(ARC_TARGET),
-                            get_height=0.6, pickable=True, auto_highlight=True,
-                            highlight_color=[200, 16, 46, 255]))
+    # arcs rise above the ground (z > 0): without depthTest off they would hide the labels drawn later
+    layers.append(_plain(pdk.Layer("ArcLayer", data=arcs, id=ARC_LAYER, get_source_position="source",
+                                   get_target_position="target", get_width="width",
+                                   get_source_color=list(ARC_SOURCE), get_target_color=list(ARC_TARGET),
+                                   get_height=0.6, pickable=True, auto_highlight=True,
+                                   highlight_color=[200, 16, 46, 255]),
+                         parameters={"depthTest": False}))
     layers.append(_plain(pdk.Layer("ScatterplotLayer", data=dots, id=DESTINATION_LAYER,
                                    get_position=["lon", "lat"], get_radius="radius",
                                    get_fill_color=list(DESTINATION_FILL),
