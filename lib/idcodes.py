@@ -24,19 +24,30 @@ def make_id_number(area: str, birth: date, seq: int, male: bool) -> str:
     return first17 + id_check_digit(first17)
 
 
-def id_number_problem(value: str) -> str | None:
-    """Return why `value` is not a valid 身份证号, or None when it is."""
+def id_number_issue(value: str) -> tuple[str, dict] | None:
+    """Return why `value` is not a valid 身份证号 as (label key, values), or None when it is."""
     if len(value) != 18:
-        return f"应为18位，实际{len(value)}位"
+        return "imp_code_length", {"n": len(value)}
     if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
-        return "前17位应为数字，末位为数字或X"
+        return "imp_id_chars", {}
     if id_check_digit(value[:17]) != value[17]:
-        return "校验位不正确"
+        return "imp_check_char", {}
     try:
         id_birth_date(value)
     except ValueError:
-        return "其中的出生日期不存在"
+        return "imp_id_bad_birth", {}
     return None
+
+
+def id_number_problem(value: str, lang: str = "zh") -> str | None:
+    """Return why `value` is not a valid 身份证号, or None when it is."""
+    return _said(id_number_issue(value), lang)
+
+
+def _said(issue: tuple[str, dict] | None, lang: str) -> str | None:
+    from lib.i18n import t
+
+    return None if issue is None else t(issue[0], lang, **issue[1])
 
 
 def id_birth_date(value: str) -> date:
@@ -55,12 +66,17 @@ def credit_check_char(first17: str) -> str:
     return CREDIT_ALPHABET[(31 - total % 31) % 31]
 
 
-def credit_code_problem(value: str) -> str | None:
-    """Return why `value` is not a valid 统一社会信用代码, or None when it is."""
+def credit_code_issue(value: str) -> tuple[str, dict] | None:
+    """Return why `value` is not a valid 统一社会信用代码 as (label key, values), or None when it is."""
     if len(value) != 18:
-        return f"应为18位，实际{len(value)}位"
+        return "imp_code_length", {"n": len(value)}
     if any(c not in CREDIT_ALPHABET for c in value):
-        return "含有不允许的字符（只允许数字和除I、O、S、V、Z外的大写字母）"
+        return "imp_credit_chars", {}
     if credit_check_char(value[:17]) != value[17]:
-        return "校验位不正确"
+        return "imp_check_char", {}
     return None
+
+
+def credit_code_problem(value: str, lang: str = "zh") -> str | None:
+    """Return why `value` is not a valid 统一社会信用代码, or None when it is."""
+    return _said(credit_code_issue(value), lang)

@@ -47,11 +47,11 @@ if ctx.engine is not None:
             for i, sheet in enumerate(plan.sheets):
                 with st.expander(ctx.t("data_preview", file=sheet.file, sheet=sheet.sheet or "—",
                                        entity=entity_name(sheet.entity.table, ctx.t))):
-                    st.dataframe(preview_frame(sheet), hide_index=True, key=f"imp_preview_{i}")
+                    st.dataframe(preview_frame(sheet, tr=ctx.t), hide_index=True, key=f"imp_preview_{i}")
         result = st.session_state.get("imp_result")
         if not plan.ok:
             st.error(ctx.t("data_problems", n=len(plan.problems)), icon=":material/error:")
-            problems = problems_frame(plan, ctx.t)
+            problems = problems_frame(plan, ctx.t, ctx.lang)
             st.dataframe(problems, hide_index=True, key="imp_problems_table")
             ui.table_downloads(ctx, problems, title=ctx.t("data_problems_title"), key="imp_problems")
         elif result is None:

@@ -22,7 +22,9 @@ class ImportRejected(Exception):
     """The import has problems; nothing was written."""
 
     def __init__(self, plan: Plan):
-        super().__init__(f"{len(plan.problems)} 个问题，未写入任何数据")
+        from lib.i18n import t
+
+        super().__init__(t("imp_rejected", n=len(plan.problems)))
         self.plan = plan
 
 

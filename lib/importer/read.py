@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from lib.importer.contract import ENTITIES, header_key
+from lib.importer.messages import Msg, msg
 
 INSTRUCTION_SHEETS = {"填写说明", "说明", "使用说明", "instructions"}
 KNOWN_HEADERS = {f.name for e in ENTITIES for f in e.fields}
@@ -36,7 +37,7 @@ class RawFile:
     name: str
     sha256: str
     sheets: list[RawSheet] = field(default_factory=list)
-    error: tuple[str, str] | None = None  # (message, fix)
+    error: tuple[Msg, Msg] | None = None  # (message, fix)
 
 
 def read_file(name: str, content: bytes) -> RawFile:
@@ -44,17 +45,16 @@ def read_file(name: str, content: bytes) -> RawFile:
     out = RawFile(name=PurePath(name).name, sha256=hashlib.sha256(content).hexdigest())
     suffix = PurePath(name).suffix.lower()
     if suffix == ".xls" or content[:4] == b"\xd0\xcf\x11\xe0":
-        out.error = ("这是旧版 Excel（.xls）文件，无法直接读取",
-                     "请在 Excel 或 WPS 中打开，选择“另存为”→“Excel 工作簿（.xlsx）”后再导入")
+        out.error = (msg("imp_old_xls"), msg("imp_fix_save_xlsx"))
         return out
     if not content.strip():
-        out.error = ("文件为空", "请选择填好数据的文件")
+        out.error = (msg("imp_file_empty"), msg("imp_fix_choose_filled"))
         return out
     if suffix == ".csv":
         return _read_csv(out, content)
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(out, content)
-    out.error = (f"不支持的文件类型“{suffix or '无扩展名'}”", "请上传 .xlsx 或 .csv 文件")
+    out.error = (msg("imp_unsupported_type", suffix=suffix or msg("imp_no_extension")), msg("imp_fix_upload_types"))
     return out
 
 
@@ -71,7 +71,7 @@ def _read_csv(out: RawFile, content: bytes) -> RawFile:
     try:
         text = _decode(content)
     except UnicodeDecodeError:
-        out.error = ("文件编码无法识别", "请在 Excel 中另存为“CSV UTF-8（逗号分隔）”或直接上传 .xlsx")
+        out.error = (msg("imp_bad_encoding"), msg("imp_fix_save_csv_utf8"))
         return out
     first = text.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","  # Excel writes commas; some systems tabs
@@ -86,7 +86,7 @@ def _read_xlsx(out: RawFile, content: bytes) -> RawFile:
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - any parse failure means the same to the user
-        out.error = ("文件无法打开，可能已损坏或不是 Excel 工作簿", "请在 Excel 或 WPS 中打开确认后重新保存为 .xlsx")
+        out.error = (msg("imp_cannot_open"), msg("imp_fix_resave_xlsx"))
         return out
     try:
         for ws in book.worksheets:

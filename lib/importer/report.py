@@ -24,11 +24,14 @@ def sheets_frame(plan: Plan, tr) -> pd.DataFrame:
                         columns=[tr("data_col_file"), tr("data_col_sheet"), tr("data_col_entity"), tr("data_col_rows")])
 
 
-def problems_frame(plan: Plan, tr) -> pd.DataFrame:
-    """Return every problem as a row: file, sheet, Excel row, column, value (masked), problem, what to do."""
+def problems_frame(plan: Plan, tr, lang: str = "zh") -> pd.DataFrame:
+    """Return every problem as a row: file, sheet, Excel row, column, value (masked), problem, what to do.
+
+    The problem and what to do are rendered in `lang`; file, sheet, column and value are the user's data.
+    """
     cols = ["data_col_file", "data_col_sheet", "data_col_row", "data_col_column", "data_col_value", "data_col_problem",
             "data_col_fix"]
-    rows = [(p.file, p.sheet, p.row, p.column, p.value, p.message, p.fix) for p in plan.problems]
+    rows = [(p.file, p.sheet, p.row, p.column, p.value, p.problem_text(lang), p.fix_text(lang)) for p in plan.problems]
     out = pd.DataFrame(rows, columns=[tr(c) for c in cols])
     out[tr("data_col_row")] = out[tr("data_col_row")].astype("Int64")
     return out
@@ -83,16 +86,21 @@ def templates_zip() -> bytes:
     return buf.getvalue()
 
 
-def preview_frame(sheet, limit: int = 10) -> pd.DataFrame:
-    """Return the first rows of a recognised sheet as read (Excel row number first), personal data masked."""
+def preview_frame(sheet, limit: int = 10, tr=None) -> pd.DataFrame:
+    """Return the first rows of a recognised sheet as read (Excel row number first), personal data masked.
+
+    Columns are the template headers (the user's data); only the row-number column is a label.
+    """
+    from lib.i18n import t
     from lib.importer.values import mask
 
+    row_col = (tr or t)("data_col_row")
     fields = [f for f in sheet.entity.fields if f.column in sheet.columns]
     rows = []
     for r in sheet.rows[:limit]:
-        row = {"行号": r.row}
+        row = {row_col: r.row}
         for f in fields:
             value = r.values.get(f.column)
             row[f.name] = mask(value, kind=f.kind) if f.personal and value is not None else value
         rows.append(row)
-    return pd.DataFrame(rows, columns=["行号", *(f.name for f in fields)]).astype(object)
+    return pd.DataFrame(rows, columns=[row_col, *(f.name for f in fields)]).astype(object)

@@ -1,7 +1,9 @@
 """Checking an import: recognise each sheet's entity, read every cell, check rows, keys and references.
 
 Every problem found is collected (never stop at the first) with file, sheet, Excel row, column,
-the value (masked when personal) and what to do.
+the value (masked when personal) and what to do. What is wrong and what to do are label messages
+(`Msg`: a key of the one dictionary plus values), rendered in the reader's language when shown;
+column headers, codes and cell values are data and stay as in the user's file.
 """
 from __future__ import annotations
 
@@ -11,11 +13,14 @@ from pathlib import PurePath
 from sqlalchemy import Engine, select
 
 from lib import idcodes, schema
+from lib.i18n import t
 from lib.importer import values as V
 from lib.importer.contract import BY_TABLE, ENTITIES, Entity, Field, header_key
+from lib.importer.messages import Msg, msg, render
 from lib.importer.read import RawFile, RawSheet, _blank
 
 IGNORED_HEADERS = {"序号"}  # a running number column is common and carries no data
+SEX = {"男": "imp_sex_male", "女": "imp_sex_female"}  # what the 17th digit of a 身份证号 says
 
 
 @dataclass(frozen=True)
@@ -27,15 +32,29 @@ class Problem:
     row: int | None = None  # Excel row number
     column: str = ""
     value: str = ""  # masked when personal
-    message: str = ""
-    fix: str = ""
+    message: Msg | None = None  # what is wrong
+    fix: Msg | None = None  # what to do
 
-    def text(self) -> str:
+    def problem_text(self, lang: str = "zh") -> str:
+        """Return what is wrong, in `lang`."""
+        return render(self.message, lang)
+
+    def fix_text(self, lang: str = "zh") -> str:
+        """Return what to do, in `lang`."""
+        return render(self.fix, lang)
+
+    def text(self, lang: str = "zh") -> str:
         """Return the problem as one line: 党员.xlsx › 党员 › 第5行 › 身份证号“4114**********0015”：…。…"""
-        where = " › ".join(p for p in (self.file, self.sheet, f"第{self.row}行" if self.row else "", self.column) if p)
-        value = f"“{self.value}”" if self.value else ""
-        fix = f"。{self.fix}" if self.fix else ""
-        return f"{where}{value}：{self.message}{fix}。"
+        where = " › ".join(p for p in (self.file, self.sheet, row_label(self.row, lang) if self.row else "",
+                                       self.column) if p)
+        value = t("imp_line_value", lang, value=self.value) if self.value else ""
+        fix = t("imp_line_fix", lang, fix=self.fix_text(lang)) if self.fix else ""
+        return t("imp_line", lang, where=where, value=value, message=self.problem_text(lang), fix=fix)
+
+
+def row_label(row: int, lang: str = "zh") -> str:
+    """Return 第5行 (row 5)."""
+    return t("imp_row", lang, row=row)
 
 
 @dataclass
@@ -144,13 +163,13 @@ def _parse(f: Field, raw: object):
 def _check_sheet(sheet: RawSheet, problems: list[Problem]) -> SheetResult | None:
     p = lambda **kw: problems.append(Problem(file=sheet.file, sheet=sheet.sheet, **kw))  # noqa: E731
     if sheet.empty:
-        p(message="工作表为空", fix="请填写数据，或删除这张空表")
+        p(message=msg("imp_sheet_empty"), fix=msg("imp_fix_fill_or_delete"))
         return None
     entity = recognise(sheet)
     if entity is None:
-        p(row=sheet.header_row, message="无法识别这张表是哪类数据（表头与任何模板都对不上）",
-          fix="请使用数据管理页或 python -m lib.cli template 下载的模板表头")
+        p(row=sheet.header_row, message=msg("imp_unrecognised"), fix=msg("imp_fix_use_template"))
         return None
+    label = msg(f"imp_entity_{entity.table}")
     positions: dict[str, int] = {}
     for i, h in enumerate(sheet.headers):
         if _blank(h):
@@ -159,19 +178,19 @@ def _check_sheet(sheet: RawSheet, problems: list[Problem]) -> SheetResult | None
         if name in IGNORED_HEADERS:
             continue
         if entity.field_by_name(name) is None:
-            p(row=sheet.header_row, column=V.text(h), message=f"未知的表头（本表识别为“{entity.label}”）",
-              fix="请删除该列或改为模板中的表头")
+            p(row=sheet.header_row, column=V.text(h), message=msg("imp_unknown_header", entity=label),
+              fix=msg("imp_fix_unknown_header"))
         elif name in positions:
-            p(row=sheet.header_row, column=name, message=f"表头重复（第{positions[name] + 1}列和第{i + 1}列）",
-              fix="请删除重复的列")
+            p(row=sheet.header_row, column=name, message=msg("imp_duplicate_header", first=positions[name] + 1,
+                                                             second=i + 1), fix=msg("imp_fix_delete_column"))
         else:
             positions[name] = i
     for f in entity.fields:
         if f.required and f.name not in positions:
-            p(row=sheet.header_row, column=f.name, message=f"缺少必填列（本表识别为“{entity.label}”）",
-              fix=f"请在表头行加上“{f.header}”列")
+            p(row=sheet.header_row, column=f.name, message=msg("imp_missing_column", entity=label),
+              fix=msg("imp_fix_add_column", header=f.header))
     if not sheet.rows:
-        p(message="只有表头，没有数据行", fix="请填写数据，或删除这张空表")
+        p(message=msg("imp_header_only"), fix=msg("imp_fix_fill_or_delete"))
         return None
     result = SheetResult(file=sheet.file, sheet=sheet.sheet, entity=entity,
                          columns={entity.field_by_name(n).column for n in positions})
@@ -183,7 +202,7 @@ def _check_sheet(sheet: RawSheet, problems: list[Problem]) -> SheetResult | None
             if V.is_blank(cell):
                 values[f.column] = None
                 if f.required and f.column not in ("gender", "birth_date"):  # those two derive from 身份证号
-                    p(row=n, column=f.name, message="必填项为空", fix=f"请填写{f.name}")
+                    p(row=n, column=f.name, message=msg("imp_required_empty"), fix=msg("imp_fix_fill_in", column=f.name))
                 continue
             try:
                 values[f.column] = _parse(f, cell)
@@ -191,7 +210,7 @@ def _check_sheet(sheet: RawSheet, problems: list[Problem]) -> SheetResult | None
                 limit = getattr(entity.schema_table.c[f.column].type, "length", None)
                 if limit and isinstance(values[f.column], str) and len(values[f.column]) > limit:
                     values[f.column] = None
-                    raise V.Bad(f"太长了（最多 {limit} 个字符）", "请核对内容，或改用简称")
+                    raise V.Bad(msg("imp_too_long", limit=limit), msg("imp_fix_shorten"))
             except V.Bad as bad:
                 p(row=n, column=f.name, value=_shown(f, cell), message=bad.message, fix=bad.fix)
         _check_row(entity, values, raw, lambda **kw: p(row=n, **kw))
@@ -211,33 +230,34 @@ def _check_row(entity: Entity, v: dict, raw: dict, p) -> bool:
             v["birth_date"] = born
         elif v["birth_date"] != born:
             p(column="出生日期", value=v["birth_date"].isoformat(),
-              message=f"与身份证号中的出生日期 {born.isoformat()} 不一致", fix="请核对出生日期或身份证号")
+              message=msg("imp_birth_date_mismatch", born=born.isoformat()), fix=msg("imp_fix_check_birth_or_id"))
             ok = False
         if v.get("gender") is None:
             v["gender"] = gender
         elif v["gender"] != gender:
-            p(column="性别", value=v["gender"], message=f"与身份证号（第17位表示{gender}性）不一致",
-              fix="请核对性别或身份证号")
+            p(column="性别", value=v["gender"], message=msg("imp_gender_mismatch", gender=msg(SEX[gender])),
+              fix=msg("imp_fix_check_gender_or_id"))
             ok = False
     elif "birth_date" in entity.schema_table.c and (v.get("birth_date") is None or v.get("gender") is None):
         for column, name in (("birth_date", "出生日期"), ("gender", "性别")):
             if column in v and v[column] is None:
-                p(column=name, message="必填项为空", fix=f"请填写{name}")
+                p(column=name, message=msg("imp_required_empty"), fix=msg("imp_fix_fill_in", column=name))
                 ok = False
     if entity.table == "survey" and all(v.get(c) is not None for c in (
             "respondents_n", "satisfied_n", "basic_satisfied_n", "dissatisfied_n")):
         total = v["satisfied_n"] + v["basic_satisfied_n"] + v["dissatisfied_n"]
         if total > v["respondents_n"]:
             p(column="受访人数", value=str(v["respondents_n"]),
-              message=f"满意、基本满意、不满意人数之和 {total} 超过了受访人数", fix="请核对各项人数")
+              message=msg("imp_survey_sum", total=total), fix=msg("imp_fix_check_counts"))
             ok = False
     if entity.table == "petition" and v.get("resolved_n") is not None and v.get("petitions_n") is not None:
         if v["resolved_n"] > v["petitions_n"]:
-            p(column="基层化解件数", value=str(v["resolved_n"]), message=f"超过了信访件数 {v['petitions_n']}",
-              fix="请核对件数")
+            p(column="基层化解件数", value=str(v["resolved_n"]), message=msg("imp_resolved_over", petitions=v["petitions_n"]),
+              fix=msg("imp_fix_check_cases"))
             ok = False
     if entity.table == "ticket" and v.get("closed_at") and v.get("received_at") and v["closed_at"] < v["received_at"]:
-        p(column="办结时间", value=f"{v['closed_at']:%Y-%m-%d %H:%M}", message="早于受理时间", fix="请核对办结时间")
+        p(column="办结时间", value=f"{v['closed_at']:%Y-%m-%d %H:%M}", message=msg("imp_closed_before_received"),
+          fix=msg("imp_fix_check_closed_at"))
         ok = False
     return ok
 
@@ -287,11 +307,11 @@ def _resolve_refs(sheets: list[SheetResult], places: Places, problems: list[Prob
             others = [c for c in names.get(r.values.get("name"), []) if c != r.values.get("code")]
             if r.values.get("name") and others:
                 problems.append(Problem(file=r.file, sheet=r.sheet, row=r.row, column=name_field.name,
-                                        value=r.values["name"], message=f"与乡镇 {'、'.join(others)} 同名（乡镇名称须唯一）",
-                                        fix="请核对乡镇名称或代码"))
+                                        value=r.values["name"], message=msg("imp_township_name_taken", codes=tuple(others)),
+                                        fix=msg("imp_fix_check_township_name")))
     for s in sheets:
         for r in s.rows:
-            def p(f: Field, message: str, fix: str) -> None:
+            def p(f: Field, message: Msg, fix: Msg) -> None:
                 problems.append(Problem(file=r.file, sheet=r.sheet, row=r.row, column=f.name,
                                         value=_shown(f, r.raw.get(f.column)), message=message, fix=fix))
             fields = [f for f in s.entity.fields if f.kind.startswith("ref_") and r.values.get(f.column)]
@@ -304,30 +324,30 @@ def _resolve_refs(sheets: list[SheetResult], places: Places, problems: list[Prob
                     if len(found) == 1:
                         r.values[f.column] = found[0]
                     elif found:
-                        p(f, f"有{len(found)}个乡镇叫这个名称", "请填写乡镇代码")
+                        p(f, msg("imp_township_ambiguous", n=len(found)), msg("imp_fix_township_code"))
                     else:
-                        p(f, "库中和本次导入中都没有这个乡镇", "请填写已有的乡镇代码或名称，或同时导入乡镇表")
+                        p(f, msg("imp_township_unknown"), msg("imp_fix_township_unknown"))
                 elif f.kind == "ref_village":
                     town = r.values.get("township_code")
                     if value in places.villages:
                         if town and places.villages[value][1] and places.villages[value][1] != town:
-                            p(f, f"该村（社区）不属于所属乡镇 {town}", "请核对所属乡镇或村社区")
+                            p(f, msg("imp_village_elsewhere", township=town), msg("imp_fix_check_village"))
                         continue
                     found = [c for c, (n, t) in places.villages.items() if n == value and (not town or t == town)]
                     if len(found) == 1:
                         r.values[f.column] = found[0]
                     elif found:
-                        p(f, f"有{len(found)}个村（社区）叫这个名称", "请填写村社区代码")
+                        p(f, msg("imp_village_ambiguous", n=len(found)), msg("imp_fix_village_code"))
                     else:
-                        p(f, "库中和本次导入中都没有这个村（社区）" + ("（在所属乡镇内）" if town else ""),
-                          "请填写已有的村社区代码或名称，或同时导入村社区表")
+                        p(f, msg("imp_village_unknown_in_township" if town else "imp_village_unknown"),
+                          msg("imp_fix_village_unknown"))
                 elif f.kind == "ref_org":
                     value = V.code(value)
                     r.values[f.column] = value
                     if value not in places.orgs:
-                        p(f, "库中和本次导入中都没有这个党组织代码", "请填写已有的组织代码，或同时导入党组织表")
+                        p(f, msg("imp_org_unknown"), msg("imp_fix_org_unknown"))
                     elif s.entity.table == "party_org" and value == r.values.get("code"):
-                        p(f, "上级组织不能是自己", "请填写上级党组织的代码")
+                        p(f, msg("imp_org_own_parent"), msg("imp_fix_parent_code"))
 
 
 def _township(value: str | None, places: Places) -> str | None:
@@ -351,12 +371,13 @@ def _check_keys(sheets: list[SheetResult], problems: list[Problem]) -> None:
             if first is None:
                 seen[key] = r
                 continue
-            where = f"第{first.row}行" if (first.file, first.sheet) == (r.file, r.sheet) else \
-                " › ".join(x for x in (first.file, first.sheet, f"第{first.row}行") if x)
+            where = msg("imp_row", row=first.row) if (first.file, first.sheet) == (r.file, r.sheet) else \
+                msg("imp_row_in", place=" › ".join(x for x in (first.file, first.sheet) if x), row=first.row)
             shown = "、".join(_shown(f, r.raw.get(f.column, r.values.get(f.column))) for f in key_fields)
             problems.append(Problem(file=r.file, sheet=r.sheet, row=r.row, column="、".join(f.name for f in key_fields),
-                                    value=shown, message=f"与{where}重复（同一{s.entity.label}出现两次）",
-                                    fix="请删除或合并重复的行"))
+                                    value=shown, message=msg("imp_duplicate_key", where=where,
+                                                             entity=msg(f"imp_entity_{s.entity.table}")),
+                                    fix=msg("imp_fix_merge_rows")))
 
 
 def _check_org_cycles(sheets: list[SheetResult], problems: list[Problem]) -> None:
@@ -372,8 +393,9 @@ def _check_org_cycles(sheets: list[SheetResult], problems: list[Problem]) -> Non
             reported.update(cycle)
             r = rows[code]
             problems.append(Problem(file=r.file, sheet=r.sheet, row=r.row, column="上级组织代码",
-                                    value=r.values["parent_code"], message="上级组织关系形成了循环：" + " → ".join(
-                                        cycle + [current]), fix="请核对上级组织代码"))
+                                    value=r.values["parent_code"],
+                                    message=msg("imp_org_cycle", path=" → ".join(cycle + [current])),
+                                    fix=msg("imp_fix_check_parent_code")))
 
 
 def check(files: list[RawFile], engine: Engine | None) -> Plan:
@@ -385,7 +407,7 @@ def check(files: list[RawFile], engine: Engine | None) -> Plan:
             problems.append(Problem(file=f.name, message=f.error[0], fix=f.error[1]))
             continue
         if not f.sheets:
-            problems.append(Problem(file=f.name, message="文件中没有数据表", fix="请选择填好数据的文件"))
+            problems.append(Problem(file=f.name, message=msg("imp_no_sheets"), fix=msg("imp_fix_choose_filled")))
         for sheet in f.sheets:
             result = _check_sheet(sheet, problems)
             if result is not None:

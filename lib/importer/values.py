@@ -11,13 +11,14 @@ from datetime import date, datetime, time, timedelta
 
 from lib import idcodes
 from lib.importer.contract import Field, normalize_text
+from lib.importer.messages import Msg, msg
 
 
 class Bad(ValueError):
-    """A cell value that cannot be read: what is wrong (message) and what to do (fix)."""
+    """A cell value that cannot be read: what is wrong (message) and what to do (fix), as label messages."""
 
-    def __init__(self, message: str, fix: str = ""):
-        super().__init__(message)
+    def __init__(self, message: Msg, fix: Msg | None = None):
+        super().__init__(str(message))  # Chinese, so logs and pytest.raises(match=...) read as before
         self.message, self.fix = message, fix
 
 
@@ -54,7 +55,7 @@ def code(raw: object) -> str:
 
 def _serial(value: float) -> datetime:
     if not 1 <= value < 2958466:  # 1900-01-01 .. 9999-12-31
-        raise Bad("不是有效的 Excel 日期序号", "请填写日期，如 2019-05-01")
+        raise Bad(msg("imp_bad_serial"), msg("imp_fix_write_date"))
     return EXCEL_EPOCH + timedelta(days=float(value))
 
 
@@ -74,10 +75,10 @@ def _datetime_value(raw: object, *, month_ok: bool, with_time: bool) -> datetime
         if len(parts) == 2:
             m = _TIME.match(parts[1].strip())
             if not m:
-                raise Bad("时间无法识别", "请写成 2019-05-01 09:30")
+                raise Bad(msg("imp_bad_time"), msg("imp_fix_write_datetime"))
             hour, minute, second = int(m[1]), int(m[2]), int(m[3] or 0)
             if hour > 23 or minute > 59 or second > 59:
-                raise Bad("时间不存在", "请写成 2019-05-01 09:30")
+                raise Bad(msg("imp_no_such_time"), msg("imp_fix_write_datetime"))
             clock = time(hour, minute, second)
             s = parts[0].strip()
     m = _DAY.match(s) or _COMPACT_DAY.match(s)
@@ -85,16 +86,15 @@ def _datetime_value(raw: object, *, month_ok: bool, with_time: bool) -> datetime
         try:
             return datetime.combine(date(int(m[1]), int(m[2]), int(m[3])), clock)
         except ValueError:
-            raise Bad("日期不存在", "请核对年月日") from None
+            raise Bad(msg("imp_no_such_date"), msg("imp_fix_check_ymd")) from None
     m = _MONTH.match(s)
     if m:
         if not month_ok:
-            raise Bad("只写到了月份，本列须精确到日", "请写成 2019-05-01")
+            raise Bad(msg("imp_month_only"), msg("imp_fix_write_day"))
         if not 1 <= int(m[2]) <= 12:
-            raise Bad("月份不存在", "请核对年月")
+            raise Bad(msg("imp_no_such_month"), msg("imp_fix_check_ym"))
         return datetime(int(m[1]), int(m[2]), 1)
-    fmt = "2019-05-01、2019/5/1、2019.05.01 或 2019年5月1日" + ("，也可只写到月：2019.05" if month_ok else "")
-    raise Bad("日期无法识别", f"请写成 {fmt}")
+    raise Bad(msg("imp_bad_date"), msg("imp_fix_date_formats_month" if month_ok else "imp_fix_date_formats"))
 
 
 def parse_date(raw: object, *, month_ok: bool = False) -> date:
@@ -111,16 +111,16 @@ def parse_datetime(raw: object) -> datetime:
 def parse_int(raw: object, *, low: float | None = None, high: float | None = None) -> int:
     """Return a whole number; 12.0 is accepted, 12.5 and text are not."""
     if isinstance(raw, bool):
-        raise Bad("应为整数", "请填写整数")
+        raise Bad(msg("imp_not_integer"), msg("imp_fix_whole_number"))
     if isinstance(raw, (int, float)):
         value = raw
     else:
         s = text(raw).replace(",", "")
         if not _NUMERIC_TEXT.match(s):
-            raise Bad("应为整数", "请只填写数字")
+            raise Bad(msg("imp_not_integer"), msg("imp_fix_digits_only"))
         value = float(s)
     if float(value) != int(value):
-        raise Bad("应为整数", "请填写整数")
+        raise Bad(msg("imp_not_integer"), msg("imp_fix_whole_number"))
     value = int(value)
     _in_range(value, low, high)
     return value
@@ -133,7 +133,7 @@ def parse_float(raw: object, *, low: float | None = None, high: float | None = N
     else:
         s = text(raw).replace(",", "")
         if not _NUMERIC_TEXT.match(s):
-            raise Bad("应为数字", "请只填写数字")
+            raise Bad(msg("imp_not_number"), msg("imp_fix_digits_only"))
         value = float(s)
     _in_range(value, low, high)
     return value
@@ -154,9 +154,9 @@ def parse_percent(raw: object) -> float:
 
 def _in_range(value: float, low: float | None, high: float | None, shown=lambda v: f"{v:g}") -> None:
     if low is not None and value < low:
-        raise Bad(f"不能小于 {shown(low)}", "请核对数值")
+        raise Bad(msg("imp_below", limit=shown(low)), msg("imp_fix_check_value"))
     if high is not None and value > high:
-        raise Bad(f"不能大于 {shown(high)}", "请核对数值")
+        raise Bad(msg("imp_above", limit=shown(high)), msg("imp_fix_check_value"))
 
 
 def parse_rating(raw: object) -> int:
@@ -164,7 +164,7 @@ def parse_rating(raw: object) -> int:
     try:
         return parse_int(raw, low=1, high=5)
     except Bad:
-        raise Bad("满意度评价应为 1 到 5 的整数", "请填写 1、2、3、4 或 5") from None
+        raise Bad(msg("imp_bad_rating"), msg("imp_fix_rating")) from None
 
 
 def parse_enum(raw: object, f: Field) -> str:
@@ -175,7 +175,7 @@ def parse_enum(raw: object, f: Field) -> str:
     for spelling, value in f.synonyms.items():
         if s.upper() == spelling.upper():
             return value
-    raise Bad("不是允许的取值", f"请填写：{'、'.join(f.values)}")
+    raise Bad(msg("imp_not_allowed"), msg("imp_fix_one_of", values=tuple(f.values)))
 
 
 TRUE_WORDS = {"是", "Y", "YES", "TRUE", "1", "√"}
@@ -189,32 +189,30 @@ def parse_bool(raw: object) -> bool:
         return True
     if s in FALSE_WORDS:
         return False
-    raise Bad("应为“是”或“否”", "请填写 是 或 否")
+    raise Bad(msg("imp_not_bool"), msg("imp_fix_bool"))
 
 
 def parse_id_number(raw: object) -> str:
     """Return a valid 18-character 身份证号 (check digit verified, x made X)."""
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        raise Bad("身份证号被保存成了数字，Excel 只保留15位有效数字，末几位已丢失",
-                  "请把该列设置为“文本”格式后重新录入完整的身份证号")
+        raise Bad(msg("imp_id_as_number"), msg("imp_fix_id_as_text"))
     s = code(raw).upper()
     if re.match(r"^\d(\.\d+)?E\+?\d+$", s):
-        raise Bad("身份证号被保存成了科学计数法数字，末几位已丢失",
-                  "请把该列设置为“文本”格式后重新录入完整的身份证号")
-    problem = idcodes.id_number_problem(s)
-    if problem:
-        raise Bad(f"不是有效的身份证号：{problem}", "请核对身份证号")
+        raise Bad(msg("imp_id_scientific"), msg("imp_fix_id_as_text"))
+    issue = idcodes.id_number_issue(s)
+    if issue:
+        raise Bad(msg("imp_id_invalid", reason=msg(issue[0], **issue[1])), msg("imp_fix_check_id"))
     return s
 
 
 def parse_credit_code(raw: object) -> str:
     """Return a valid 统一社会信用代码."""
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        raise Bad("统一社会信用代码应为18位文本", "请把该列设置为“文本”格式后重新录入")
+        raise Bad(msg("imp_credit_as_number"), msg("imp_fix_credit_as_text"))
     s = code(raw).upper()
-    problem = idcodes.credit_code_problem(s)
-    if problem:
-        raise Bad(f"不是有效的统一社会信用代码：{problem}", "请核对统一社会信用代码")
+    issue = idcodes.credit_code_issue(s)
+    if issue:
+        raise Bad(msg("imp_credit_invalid", reason=msg(issue[0], **issue[1])), msg("imp_fix_check_credit"))
     return s
 
 
@@ -224,7 +222,7 @@ def parse_phone(raw: object) -> str:
     if s.startswith("+86"):
         s = s[3:]
     if not re.fullmatch(r"1\d{10}", s):
-        raise Bad("手机号应为1开头的11位数字", "请核对手机号")
+        raise Bad(msg("imp_bad_phone"), msg("imp_fix_check_phone"))
     return s
 
 
@@ -232,7 +230,7 @@ def parse_period(raw: object) -> str:
     """Return a survey period like 2018Q3 from 2018Q3, 2018-Q3 or 2018年第三季度."""
     m = _PERIOD.match(re.sub(r"\s+", "", text(raw)))
     if not m:
-        raise Bad("测评期次无法识别", "请写成 年份+Q+季度，如 2018Q3")
+        raise Bad(msg("imp_bad_period"), msg("imp_fix_period"))
     quarter = m[2] or m[3]
     return f"{m[1]}Q{_QUARTERS.get(quarter, quarter)}"
 
@@ -242,7 +240,7 @@ def parse_month(raw: object) -> str:
     try:
         value = _datetime_value(raw, month_ok=True, with_time=False)
     except Bad:
-        raise Bad("月份无法识别", "请写成 2018-07") from None
+        raise Bad(msg("imp_bad_month"), msg("imp_fix_month")) from None
     return f"{value:%Y-%m}"
 
 

@@ -25,7 +25,7 @@ LABELS = {
     "data_col_fix": ("处理办法", "What to do"),
     "data_preview": ("预览：{file} › {sheet}（{entity}，前10行）", "Preview: {file} › {sheet} ({entity}, first 10 rows)"),
     "data_problems": ("发现 {n} 个问题，本次没有写入任何数据。请按下表修改后重新上传。",
-                      "{n} problems found; nothing was written. Fix them as listed and upload again."),
+                      "Problems found: {n}. Nothing was written; fix them as listed below and upload again."),
     "data_problems_title": ("导入问题清单", "Import problems"),
     "data_ready": ("校验通过：共 {n} 行数据，可以导入。", "All checks passed: {n} rows are ready to load."),
     "data_confirm": ("确认导入", "Load into the database"),
