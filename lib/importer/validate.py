@@ -202,7 +202,8 @@ def _check_sheet(sheet: RawSheet, problems: list[Problem]) -> SheetResult | None
             if V.is_blank(cell):
                 values[f.column] = None
                 if f.required and f.column not in ("gender", "birth_date"):  # those two derive from 身份证号
-                    p(row=n, column=f.name, message=msg("imp_required_empty"), fix=msg("imp_fix_fill_in", column=f.name))
+                    p(row=n, column=f.name, message=msg("imp_required_empty"),
+                      fix=msg("imp_fix_fill_in", column=f.name))
                 continue
             try:
                 values[f.column] = _parse(f, cell)
@@ -307,7 +308,8 @@ def _resolve_refs(sheets: list[SheetResult], places: Places, problems: list[Prob
             others = [c for c in names.get(r.values.get("name"), []) if c != r.values.get("code")]
             if r.values.get("name") and others:
                 problems.append(Problem(file=r.file, sheet=r.sheet, row=r.row, column=name_field.name,
-                                        value=r.values["name"], message=msg("imp_township_name_taken", codes=tuple(others)),
+                                        value=r.values["name"],
+                                        message=msg("imp_township_name_taken", codes=tuple(others)),
                                         fix=msg("imp_fix_check_township_name")))
     for s in sheets:
         for r in s.rows:
