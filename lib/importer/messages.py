@@ -42,6 +42,8 @@ def _value(v: object, lang: str) -> object:
     return v
 
 
-def render(m: Msg | None, lang: str = "zh") -> str:
-    """Return `m` in `lang`, or "" when there is no message."""
-    return m.render(lang) if m is not None else ""
+def render(m: Msg | str | None, lang: str = "zh") -> str:
+    """Return `m` in `lang`, or "" when there is no message (plain text, from older callers, shows as is)."""
+    if m is None:
+        return ""
+    return m if isinstance(m, str) else m.render(lang)
