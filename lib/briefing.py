@@ -104,7 +104,7 @@ class Deck:
 def _tiles(facts: Facts, keys: list[str], lang: str, *, labels: dict[str, str] | None = None) -> list[Tile]:
     """Return tiles for KPI `keys`, reusing the overview's cards (change, target) with people counts masked."""
     cards = {c.key: c for _, section in kpi_cards(facts.current, facts.previous, lang=lang) for c in section}
-    extra = {"nonpublic_n", "respondents_n", "outflow_at_risk_rate"}
+    extra = {"nonpublic_n", "respondents_n"}  # not overview cards: value only
     out = []
     for key in keys:
         value = facts.current.get(key)
@@ -142,12 +142,31 @@ def _coverage_chart(facts: Facts, lang: str) -> Chart:
                  target=goal, target_label=t("target_line", lang, target=fmt.pct(goal)))
 
 
+OUTFLOW_CITIES = 8  # bars on the outflow slide, 其他 included
+
+
+def outflow_caption(destinations: pd.DataFrame, lang: str, *, max_rows: int = OUTFLOW_CITIES) -> str:
+    """Return the 口径 of the outflow chart, saying truly what 其他 holds (mirrors privacy.chart_rows)."""
+    counts = destinations["outflow_n"]
+    small = counts.map(privacy.is_small)
+    shown = int((~small & (counts > 0)).sum())
+    if shown > max_rows:
+        rest = t("present_caliber_outflow_top", lang, k=max_rows - 1)
+    elif int(counts[small].sum()) >= privacy.THRESHOLD:
+        rest = t("present_caliber_outflow_small", lang)
+    elif small.any():
+        rest = t("present_caliber_outflow_hidden", lang)
+    else:
+        rest = ""
+    return t("present_caliber_outflow", lang, rest=rest).strip()
+
+
 def _outflow_chart(facts: Facts, lang: str) -> Chart:
     rows = privacy.chart_rows(facts.destinations, label_col="dest_city", value_col="outflow_n",
-                              other_label=t("present_other", lang), max_rows=8)
+                              other_label=t("present_other", lang), max_rows=OUTFLOW_CITIES)
     return Chart(kind="bar", title=t("present_chart_outflow", lang), categories=list(rows["dest_city"]),
                  series=[(t("present_axis_people", lang), [int(v) for v in rows["outflow_n"]])], is_rate=False,
-                 value_title=t("present_axis_people", lang), caption=t("present_caliber_outflow", lang))
+                 value_title=t("present_axis_people", lang), caption=outflow_caption(facts.destinations, lang))
 
 
 def _services_chart(facts: Facts, lang: str) -> Chart:
@@ -529,7 +548,7 @@ def to_pptx(deck: Deck) -> bytes:
                     _text(slide, x0 + Inches(0.15), y0 + Inches(0.93), int(tile_w) - Inches(0.3), Inches(0.26),
                           f"{t('vs_last_year', deck.lang)} {tile.note}", size=11, colour=palette.MUTED)
                 if tile.status_text:
-                    colour = palette.GOOD if tile.status == "good" else palette.BAD
+                    colour = palette.GOOD if tile.status == "good" else palette.BAD if tile.status == "bad" else palette.MUTED
                     _text(slide, x0 + Inches(0.15), y0 + Inches(1.16), int(tile_w) - Inches(0.3), Inches(0.26),
                           tile.status_text, size=11, colour=colour)
             rows = (len(s.tiles) + per_row - 1) // per_row

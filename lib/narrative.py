@@ -18,8 +18,8 @@ import pandas as pd
 from lib import config, fmt, privacy
 from lib.i18n import t
 from lib.queries import briefing as bq
+from lib.overview import previous_kpis
 from lib.queries.kpis import kpi_counts, kpis_by_township
-from lib.rules import minus_years
 from lib.scope import Scope
 
 SLIDES = ("title", "overview", "coverage", "outflow", "services", "satisfaction", "cadres", "closing")
@@ -35,7 +35,7 @@ class Facts:
     as_of: date
     scope_name: str
     current: dict
-    previous: dict
+    previous: dict               # kpi_counts the same day a year earlier; {} when that lies before the data
     towns: pd.DataFrame          # kpis_by_township of the WHOLE district (ranks need every township)
     destinations: pd.DataFrame   # outflow_by_destination
     categories: pd.DataFrame     # tickets_by_category
@@ -76,7 +76,7 @@ def gather(engine, *, scope: Scope, as_of: date, scope_name: str, query: Callabl
     return Facts(
         scope=scope, as_of=as_of, scope_name=scope_name,
         current=q(kpi_counts, scope=scope, as_of=as_of),
-        previous=q(kpi_counts, scope=scope, as_of=minus_years(as_of, 1)),
+        previous=previous_kpis(q, scope=scope, as_of=as_of) or {},  # {}: no data a year earlier, no change
         towns=q(kpis_by_township, scope=Scope.all(), as_of=as_of),
         destinations=q(bq.outflow_by_destination, scope=scope, as_of=as_of),
         categories=q(bq.tickets_by_category, scope=scope, as_of=as_of),
@@ -138,15 +138,15 @@ class Writer:
         return self.cap(text) + self.tr("narr_end")
 
     def change_pp(self, key: str, *, against: dict | None = None, up="narr_up_pp", down="narr_down_pp",
-                  flat="narr_flat") -> str:
+                  flat="narr_flat", **values) -> str:
         """Return the clause for the change of rate `key` against `against` (default: a year earlier), or ''."""
         now, before = self.c.get(key), (self.p if against is None else against).get(key)
         if _missing(now) or _missing(before):
             return ""
         delta = now - before
         if abs(delta) < CHANGE_EPS:
-            return self.tr(flat)
-        return self.tr(up if delta > 0 else down, d=f"{abs(delta) * 100:.1f}")
+            return self.tr(flat, **values)
+        return self.tr(up if delta > 0 else down, d=f"{abs(delta) * 100:.1f}", **values)
 
     def target_clause(self, key: str, value=None) -> str:
         """Return '，达到90.0%的目标' or '，低于90.0%的目标' for rate `key`, or '' without a target or value."""
@@ -301,11 +301,17 @@ class Writer:
         key = "narr_sat_high" if goal is not None and rate >= goal else "narr_sat"
         text = self.tr(key, period=period_text(period, self.lang), s=self.s, resp=self.people(c["respondents_n"]),
                        rate=fmt.pct(rate))
+        # first the change the KPI card shows (the latest survey a year earlier), then, when it is another
+        # survey, the change against the previous one: each clause names its baseline
+        year_ago = self.p.get("satisfaction_period")
+        if year_ago and year_ago != period:
+            text += self.change_pp("satisfaction_rate")
         periods = self.f.sat_periods
         earlier = periods[periods["period"] < period].dropna(subset=["satisfaction_rate"])
-        if not earlier.empty:
+        if not earlier.empty and earlier.iloc[-1]["period"] != year_ago:
             text += self.change_pp("satisfaction_rate", against={"satisfaction_rate": earlier.iloc[-1]["satisfaction_rate"]},
-                                   up="narr_sat_up", down="narr_sat_down", flat="narr_sat_flat")
+                                   up="narr_sat_up", down="narr_sat_down", flat="narr_sat_flat",
+                                   period=period_text(earlier.iloc[-1]["period"], self.lang))
         text += self.target_clause("satisfaction_rate")
         if not _missing(c.get("satisfaction_basic_rate")):
             text += self.tr("narr_sat_basic", rate=fmt.pct(c["satisfaction_basic_rate"]))

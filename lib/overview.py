@@ -2,18 +2,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from typing import Callable
 
 import pandas as pd
 
 from lib import config, fmt
 from lib.i18n import t
+from lib.rules import minus_years
 
 # (section, KPI key) in display order; rates end in _rate, counts in _n.
 CARD_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("section_organization", ("party_orgs_n", "members_n", "villages_n")),
     ("section_coverage", ("nonpublic_org_coverage_rate", "nonpublic_work_coverage_rate", "social_org_coverage_rate",
                           "should_build_not_built_n")),
-    ("section_outflow", ("outflow_n", "outflow_at_risk_n", "outflow_branches_n")),
+    ("section_outflow", ("outflow_n", "outflow_at_risk_n", "outflow_at_risk_rate", "outflow_branches_n")),
     ("section_services", ("tickets_n", "tickets_on_time_rate", "tickets_open_overdue_n")),
     ("section_satisfaction", ("satisfaction_rate", "satisfaction_basic_rate")),
     ("section_cadres", ("cadres_n", "cadres_40_or_younger_rate", "cadres_bachelor_plus_rate")),
@@ -31,6 +34,15 @@ RANKING_METRICS: dict[str, bool] = {
     "cadres_40_or_younger_rate": True,
     "members_n": True,
 }
+
+# Rank badges on the KPI cards: the ranking metrics plus two that the ranking chart does not offer
+BADGE_METRICS: dict[str, bool] = {**RANKING_METRICS, "social_org_coverage_rate": True, "satisfaction_basic_rate": True}
+
+# The cadre roster has no history: head count and education are today's roster at any as-of date
+# (only ages are computed at the date), so a change against a year earlier would always read 持平.
+ROSTER_KEYS = {"cadres_n", "cadres_bachelor_plus_rate"}
+# Survey KPIs: compared only when the year-earlier view rests on an earlier survey period
+SURVEY_KEYS = {"satisfaction_rate", "satisfaction_basic_rate"}
 
 LOWER_IS_BETTER = {"should_build_not_built_n", "outflow_at_risk_n", "outflow_at_risk_rate", "tickets_open_overdue_n"}
 
@@ -66,11 +78,7 @@ def _status(key: str, kpis: dict, lang: str) -> tuple[str | None, str | None]:
     if goal is not None:
         met = value >= goal
         return ("good" if met else "bad"), t("target_met" if met else "target_missed", lang, target=fmt.pct(goal))
-    cap = config.limit(key)
-    if key == "outflow_at_risk_n":  # the limit is set as a share of outflow members
-        cap, value = config.limit("outflow_at_risk_rate"), kpis.get("outflow_at_risk_rate")
-        if value is None:
-            return None, None
+    cap = config.limit(key)  # the 失联风险 limit is a share: it flags outflow_at_risk_rate, never the head count
     if cap is not None:
         met = value <= cap
         shown = fmt.pct(cap) if cap < 1 and cap > 0 else fmt.num(cap)
@@ -78,15 +86,48 @@ def _status(key: str, kpis: dict, lang: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+def comparison_date(as_of: date, earliest: date | None) -> date | None:
+    """Return the same day a year before `as_of`, or None when that lies before the first day of the data
+    (lib.queries.common.earliest_date): a change against a date without data would be measured against zero."""
+    day = minus_years(as_of, 1)
+    return None if earliest is not None and day < earliest else day
+
+
+def previous_kpis(query: Callable, *, scope, as_of: date) -> dict | None:
+    """Return kpi_counts a year before `as_of` via `query(fn, **kw)` (e.g. cached.query), or None without data then."""
+    from lib.queries.common import earliest_date
+    from lib.queries.kpis import kpi_counts
+
+    day = comparison_date(as_of, query(earliest_date))
+    return None if day is None else query(kpi_counts, scope=scope, as_of=day)
+
+
+def rank_text(key: str, rank: tuple, lang: str = "zh") -> str:
+    """Return the rank badge '第 2/16'; when only some townships have a value (rank, n, of_all) it names them:
+    '第 1/9（有流动党员的乡镇）'."""
+    r, n = rank[0], rank[1]
+    if len(rank) > 2 and n < rank[2]:
+        among = t(f"ov_among_{key}", lang)
+        if among == f"ov_among_{key}":
+            among = t("ov_among_generic", lang)
+        return t("ov_rank_among", lang, rank=r, n=n, among=among)
+    return t("rank_of", lang, rank=r, n=n)
+
+
 def kpi_cards(current: dict, previous: dict | None, *, lang: str = "zh",
-              ranks: dict[str, tuple[int, int]] | None = None) -> list[tuple[str, list[Card]]]:
-    """Return (section label, cards) for the overview, comparing with `previous` (a year earlier)."""
+              ranks: dict[str, tuple] | None = None) -> list[tuple[str, list[Card]]]:
+    """Return (section label, cards) for the overview, comparing with `previous` (the same day a year earlier;
+    None when there are no data then: no change is shown). Roster-based cadre cards never show a change."""
     out = []
     for section, keys in CARD_SECTIONS:
         cards = []
         for key in keys:
             value = current.get(key)
             before = (previous or {}).get(key)
+            if key in ROSTER_KEYS:
+                before = None
+            if key in SURVEY_KEYS and (previous or {}).get("satisfaction_period") == current.get("satisfaction_period"):
+                before = None  # no newer survey than a year ago: nothing to compare
             delta, unchanged = None, False
             if value is not None and before is not None:
                 unchanged = abs(value - before) < (0.0005 if _is_rate(key) else 0.5)  # shows as +0.0: say 持平
@@ -101,7 +142,7 @@ def kpi_cards(current: dict, previous: dict | None, *, lang: str = "zh",
                 key=key, label=label, value=format_value(key, value), delta=delta,
                 delta_color="off" if unchanged else "inverse" if key in LOWER_IS_BETTER else "normal",
                 status=status, status_text=status_text,
-                rank_text=t("rank_of", lang, rank=rank[0], n=rank[1]) if rank else None))
+                rank_text=rank_text(key, rank, lang) if rank else None))
         out.append((t(section, lang), cards))
     return out
 
@@ -124,17 +165,18 @@ def alerts(kpis: dict, *, lang: str = "zh") -> list[str]:
     return out
 
 
-def ranks(by_township: pd.DataFrame, code: str) -> dict[str, tuple[int, int]]:
-    """Return, for township `code`, its (rank, of n) on every ranking metric (1 is best; ties share a rank)."""
+def ranks(by_township: pd.DataFrame, code: str) -> dict[str, tuple[int, int, int]]:
+    """Return, for township `code`, its (rank, of n ranked, of all townships) on every badge metric (1 is best;
+    ties share a rank). Townships without a value (no outflow members, no survey…) are not ranked."""
     out = {}
-    for key, higher in RANKING_METRICS.items():
+    for key, higher in BADGE_METRICS.items():
+        if key not in by_township.columns:
+            continue
         values = by_township[["township_code", key]].dropna()
         if code not in set(values["township_code"]):
             continue
         rank = values[key].rank(method="min", ascending=not higher)
-        out[key] = (int(rank[values["township_code"] == code].iloc[0]), len(values))
-    if "outflow_at_risk_rate" in out:
-        out["outflow_at_risk_n"] = out.pop("outflow_at_risk_rate")
+        out[key] = (int(rank[values["township_code"] == code].iloc[0]), len(values), len(by_township))
     return out
 
 

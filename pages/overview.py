@@ -4,7 +4,8 @@ import streamlit as st
 import ui
 from lib import charts, config, geo, maps, narrative
 from lib.i18n import t
-from lib.overview import RANKING_METRICS, alerts, kpi_cards, ranking_table, ranks
+from lib.overview import RANKING_METRICS, alerts, kpi_cards, previous_kpis, ranking_table, ranks
+from lib.queries.common import earliest_date
 from lib.queries.kpis import kpi_counts, kpis_by_township
 from lib.rules import minus_years
 from lib.scope import Scope
@@ -14,12 +15,16 @@ ctx = ui.page_setup("page_overview")
 ui.header(ctx, ctx.t("overview_heading", scope=ctx.scope_name))
 
 current = cached.query(kpi_counts, scope=ctx.scope, as_of=ctx.as_of)
-previous = cached.query(kpi_counts, scope=ctx.scope, as_of=minus_years(ctx.as_of, 1))
+previous = previous_kpis(cached.query, scope=ctx.scope, as_of=ctx.as_of)  # None: no data a year earlier
 by_township = cached.query(kpis_by_township, scope=Scope.all(), as_of=ctx.as_of)
 township_ranks = ranks(by_township, ctx.township) if ctx.township else None
 
 sections = kpi_cards(current, previous, lang=ctx.lang, ranks=township_ranks)
 ui.kpi_board(sections, delta_label=ctx.t("vs_last_year"))
+if previous is None:
+    st.caption(ctx.t("ov_no_baseline", day=minus_years(ctx.as_of, 1).isoformat(),
+                     first=cached.query(earliest_date).isoformat()))
+st.caption(ctx.t("ov_caliber_cards"))
 
 with st.container(border=True):
     st.markdown(f"**{ctx.t('alerts')}**")

@@ -5,7 +5,9 @@ import ui
 from lib import cached, config, fmt, palette, schema, services
 from lib.charts import services as charts
 from lib.charts import township_bars
+from lib.overview import comparison_date
 from lib.queries import services as q
+from lib.queries.common import earliest_date
 from lib.rules import minus_years
 from lib.scope import Scope
 
@@ -24,11 +26,18 @@ in_scope = cached.query(q.tickets_by_township, **args)
 total = services.totals(in_scope)
 close_hist = cached.query(q.close_days_histogram, **args)
 close = services.close_time_stats(close_hist).iloc[0].to_dict()
-year_ago = minus_years(ctx.as_of, 1)
-previous_total = services.totals(cached.query(q.tickets_by_township, scope=ctx.scope, as_of=year_ago))
-previous_close = services.close_time_stats(cached.query(q.close_days_histogram, scope=ctx.scope, as_of=year_ago)).iloc[0].to_dict()
+# a year earlier, unless that lies before the first ticket: a change against no data would be against zero
+earliest = cached.query(earliest_date)
+year_ago = comparison_date(ctx.as_of, earliest)
+previous_total = previous_close = None
+if year_ago is not None:
+    previous_total = services.totals(cached.query(q.tickets_by_township, scope=ctx.scope, as_of=year_ago))
+    previous_close = services.close_time_stats(cached.query(q.close_days_histogram, scope=ctx.scope,
+                                                            as_of=year_ago)).iloc[0].to_dict()
 ui.kpi_board([services.cards(total, close, previous_total=previous_total, previous_close=previous_close, lang=ctx.lang)],
              delta_label=ctx.t("vs_last_year"))
+if year_ago is None:
+    st.caption(ctx.t("ov_no_baseline", day=minus_years(ctx.as_of, 1).isoformat(), first=earliest.isoformat()))
 
 # --- volume by month -------------------------------------------------------------------------
 st.subheader(ctx.t("svc_volume_title"))

@@ -5,7 +5,7 @@ import ui
 from lib import cached, config, fmt, geo, maps, palette, schema, services, township
 from lib.charts import services as service_charts
 from lib.charts import township as charts
-from lib.overview import kpi_cards, ranks
+from lib.overview import kpi_cards, previous_kpis, ranks
 from lib.queries import services as service_queries
 from lib.queries import township as q
 from lib.queries.coverage import coverage_summary
@@ -54,7 +54,7 @@ if not ctx.township:
 # --- the township's KPI cards with its rank among townships ------------------------------------
 ui.header(ctx, ctx.t("twp_heading", name=ctx.township_name))
 current = cached.query(kpi_counts, scope=ctx.scope, as_of=ctx.as_of)
-previous = cached.query(kpi_counts, scope=ctx.scope, as_of=minus_years(ctx.as_of, 1))
+previous = previous_kpis(cached.query, scope=ctx.scope, as_of=ctx.as_of)  # None before the first year of data
 ui.kpi_board(kpi_cards(current, previous, lang=ctx.lang, ranks=ranks(by_township, ctx.township)),
              delta_label=ctx.t("vs_last_year"))
 st.caption(ctx.t("twp_rank_caption", n=len(by_township)))

@@ -198,7 +198,7 @@ def test_count_bars_label_counts_and_shares():
 def test_share_bars_show_each_unit_type_with_the_target_line():
     rows = cadres.shares(pd.DataFrame({"unit_type": ["township", "district"], "cadres_n": [3, 0],
                                        "cadres_40_or_younger_n": [1, 0], "cadres_bachelor_plus_n": [1, 0]}))
-    fig = cad_charts.share_bars(rows, value_col="cadres_40_or_younger_rate", title="40岁及以下占比", y_title="占比（%）",
+    fig = cad_charts.share_bars(rows, value_col="cadres_40_or_younger_rate", title="40岁以下占比", y_title="占比（%）",
                                 unit_names={"township": "乡镇/街道", "district": "区直单位", "total": "合计"},
                                 target=0.2, target_label="目标 20.0%")
     assert list(fig.data[0].x) == ["乡镇/街道", "合计"]  # no district-unit cadres: no bar
@@ -295,7 +295,7 @@ def test_cadres_page_for_the_district(monkeypatch, tiny_url):
     shares = at.dataframe[1].value
     assert shares.values.tolist() == [["乡镇/街道", 3, 1, 1, "33.3%", "33.3%"], ["区直单位", 1, 1, 1, "100.0%", "100.0%"],
                                       ["合计", 4, 2, 2, "50.0%", "50.0%"]]
-    towns = figure(at, "各乡镇（街道）40岁及以下占比")["data"][0]
+    towns = figure(at, "各乡镇（街道）40岁以下占比")["data"][0]
     assert towns["y"] == ["乙街道", "甲镇"]  # T3 has no cadres; T1 1/2 is best, drawn last (at the top)
 
 

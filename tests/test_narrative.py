@@ -16,18 +16,20 @@ DISTRICT = [
     # targets: only 40岁以下 (2/4 = 50.0% >= 20%) is met
     "在设有目标值的7项指标中，1项达到目标，非公企业党组织覆盖率、非公企业党的工作覆盖率、社会组织党组织覆盖率、"
     "按时办结率、群众满意率、本科以上干部占比尚未达标。",
-    # 3/7 now and a year earlier (E1org 2017-03, J1 2016); 应建未建 E2, S2 in 乙街道, E5 in 甲镇
-    "全区7家非公有制企业中已建立党组织3家，组织覆盖率42.9%，与上年持平，低于90.0%的目标；"
+    # a year earlier (2017-06-30) lies before the first ticket (2017-11-01): no change against it anywhere;
+    # 应建未建 E2, S2 in 乙街道, E5 in 甲镇
+    "全区7家非公有制企业中已建立党组织3家，组织覆盖率42.9%，低于90.0%的目标；"
     "仍有3家“两新”组织党员3人以上未建立党组织，集中在乙街道、甲镇。"
     "党的工作覆盖率（含选派党建指导员）为71.4%；社会组织2家，已建立党组织1家，覆盖率50.0%。",
     # 北京市 2 (F1, F5), 上海市 1, 郑州市 1; at risk F2, F3
     "全区现有外出流动党员4名，建立流动党员党支部1个，主要流向北京市、上海市、郑州市。"
     "其中2名超过6个月未联系或无联系记录，占50.0%，高于5.0%的控制值，需加强联系。",
-    # no ticket in the first half of 2017, so no comparison with a year earlier
+    # no comparison with a year earlier (see above)
     "2018年以来，全区便民服务站共受理群众办事6件；按时办结率40.0%，低于95.0%的目标。"
     "目前仍有3件工单超期未办结，需督促办理。办理量居前的事项是学生困难证明、代办事项。",
-    # 2018Q2 180/200 = 90.0%; 2018Q1 130/150 = 86.7%: +3.3 points; (180+14)/200 = 97.0%
-    "在2018年二季度全区群众满意度测评中，受访群众200人，满意率为90.0%，较上期提高3.3个百分点，低于95.0%的目标；"
+    # 2018Q2 180/200 = 90.0%; no survey a year earlier; 2018Q1 130/150 = 86.7%: +3.3 points on the previous
+    # survey, which the sentence names; (180+14)/200 = 97.0%
+    "在2018年二季度全区群众满意度测评中，受访群众200人，满意率为90.0%，较上期（2018年一季度）提高3.3个百分点，低于95.0%的目标；"
     "满意及基本满意率97.0%。",
     "全区科级干部4名，其中40岁以下的2名，占50.0%，达到20.0%的目标；本科以上学历的2名，占50.0%，低于60.0%的目标。",
     "下一步，将重点推动3家应建未建的“两新”组织建立党组织，督办3件超期未办结工单，恢复与2名流动党员的经常性联系，"
@@ -59,11 +61,11 @@ def test_township_summary_speaks_of_the_township_and_its_rank(tiny_engine):
     s = summary(tiny_engine, Scope.of("T1"), "甲镇")
     assert s.paragraphs[0].startswith("截至2018年6月30日，甲镇共有村（社区）2个，基层党组织5个，党员4名。在设有目标值的7项指标中，3项达到目标，")
     # one township: no "集中在" clause
-    assert s.paragraphs[1] == ("甲镇3家非公有制企业中已建立党组织1家，组织覆盖率33.3%，与上年持平，低于90.0%的目标；"
+    assert s.paragraphs[1] == ("甲镇3家非公有制企业中已建立党组织1家，组织覆盖率33.3%，低于90.0%的目标；"
                                "仍有1家“两新”组织党员3人以上未建立党组织。"
                                "党的工作覆盖率（含选派党建指导员）为66.7%；社会组织1家，已建立党组织1家，覆盖率100.0%。")
     # T1 2018Q2 95/100 against 2018Q1 90/100: +5.0 points, target reached (达)
-    assert s.paragraphs[4] == ("在2018年二季度甲镇群众满意度测评中，受访群众100人，满意率达95.0%，较上期提高5.0个百分点，"
+    assert s.paragraphs[4] == ("在2018年二季度甲镇群众满意度测评中，受访群众100人，满意率达95.0%，较上期（2018年一季度）提高5.0个百分点，"
                                "达到95.0%的目标；满意及基本满意率99.0%。")
     # T3 has no enterprises, so T1 ranks among the two townships with data
     assert s.points["coverage"][1] == "甲镇非公企业党组织覆盖率在有数据的2个乡镇（街道）中排第2位。"
@@ -90,8 +92,8 @@ def test_english_summary_uses_the_same_numbers(tiny_engine):
     assert s.paragraphs[0].startswith("Figures as of 2018-06-30. The district: townships 3, villages and communities 3, "
                                       "grassroots party organizations 7, party members 6.")
     assert s.paragraphs[1].startswith("Non-public enterprises in the district with a party organization: 3 of 7, a coverage "
-                                      "of 42.9%, unchanged on a year earlier, below the 90.0% target;")
-    assert "up 3.3 points on the previous survey" in s.paragraphs[4]
+                                      "of 42.9%, below the 90.0% target;")
+    assert "up 3.3 points on the previous survey (Q1 2018)" in s.paragraphs[4]
     assert not any("\u4e00" <= ch <= "\u9fff" for ch in s.paragraphs[4])  # no Chinese left in a sentence about surveys
 
 
@@ -131,9 +133,9 @@ def facts(tiny_engine):
 def test_a_falling_rate_reads_xiajiang_and_names_the_points(tiny_engine):
     f = facts(tiny_engine)
     before = dict(f.previous, nonpublic_org_coverage_rate=0.5)  # 50.0% -> 42.9%: down 7.1 points
-    assert "组织覆盖率42.9%，较上年下降7.1个百分点，低于90.0%的目标" in Writer(replace(f, previous=before)).coverage()
+    assert "组织覆盖率42.9%，较上年同期下降7.1个百分点，低于90.0%的目标" in Writer(replace(f, previous=before)).coverage()
     before = dict(f.previous, nonpublic_org_coverage_rate=0.4)  # 40.0% -> 42.9%: up 2.9 points
-    assert "较上年提高2.9个百分点" in Writer(replace(f, previous=before)).coverage()
+    assert "较上年同期提高2.9个百分点" in Writer(replace(f, previous=before)).coverage()
 
 
 def test_without_a_previous_period_no_change_is_claimed(tiny_engine):
@@ -171,7 +173,8 @@ def test_full_coverage_in_a_single_township_district(tmp_path):
     # O1, A1org, A2org; only the two coverage rates can be measured, and both meet their targets
     assert s.paragraphs[0] == ("截至2018年6月30日，全区共有乡镇（街道）1个、村（社区）0个，基层党组织3个，党员0名。"
                                "设有目标值的2项指标均达到目标。")
-    assert s.paragraphs[1] == ("全区2家非公有制企业中已建立党组织2家，组织覆盖率100.0%，与上年持平，实现全覆盖；"
+    # no tickets at all (earliest_date None): the year-earlier view counts, and A1org, A2org existed then
+    assert s.paragraphs[1] == ("全区2家非公有制企业中已建立党组织2家，组织覆盖率100.0%，与上年同期持平，实现全覆盖；"
                                "党员3人以上的“两新”组织均已建立党组织。党的工作覆盖率（含选派党建指导员）为100.0%。")
     # a single township: no best/worst sentence, no "集中在"
     assert s.points["coverage"] == [s.paragraphs[1].split("党的工作")[0]]
@@ -190,3 +193,43 @@ def test_a_first_survey_has_nothing_to_compare_with(tmp_path):
                                               "period_end": date(2018, 6, 30)}])
     s = overview_summary(engine, scope=Scope.all(), as_of=AS_OF, scope_name="全区")
     assert "在2018年二季度全区群众满意度测评中，受访群众50人，满意率达98.0%，达到95.0%的目标；满意及基本满意率100.0%。" in s.paragraphs
+
+
+def test_at_the_first_year_of_data_no_sentence_compares_with_a_year_earlier(tiny_engine):
+    # 2017-06-30 lies before the first ticket (2017-11-01): the year-earlier figures would be counted from nothing
+    f = facts(tiny_engine)
+    assert f.previous == {}
+    assert not any("上年" in p for p in summary(tiny_engine).paragraphs)
+    assert not any("a year earlier" in p for p in summary(tiny_engine, lang="en").paragraphs)
+
+
+def test_a_year_later_the_change_against_a_year_earlier_is_told(tiny_engine):
+    s = summary(tiny_engine, as_of=date(2018, 12, 31))
+    # coverage 4/7 (E2org 2018-09) against 3/7 at 2017-12-31: +14.3 points
+    assert s.paragraphs[1].startswith("全区7家非公有制企业中已建立党组织4家，组织覆盖率57.1%，较上年同期提高14.3个百分点，")
+    # 2018: K1 K2 K3 K4 K6 K7 K8 = 7 tickets; 2017 up to 2017-12-31: K5 = 1
+    assert s.paragraphs[3].startswith("2018年以来，全区便民服务站共受理群众办事7件，较上年同期增加6件；")
+    # 2018Q3 (T1 only) 99/100 = 99.0%; no survey by 2017-12-31, so only the previous survey: 2018Q2 90.0%
+    assert "满意率达99.0%，较上期（2018年二季度）提高9.0个百分点，达到95.0%的目标" in s.paragraphs[4]
+    assert "上年同期" not in s.paragraphs[4]
+
+
+def test_satisfaction_states_the_cards_year_on_year_change_first_then_the_previous_survey(tiny_engine):
+    from lib.overview import kpi_cards
+
+    f = facts(tiny_engine)
+    # a survey a year earlier, 2017Q2, at 85.0%: the card and the sentence both say +5.0 points against it
+    f = replace(f, previous={"satisfaction_period": "2017Q2", "satisfaction_rate": 0.85})
+    card = {c.key: c for _, cs in kpi_cards(f.current, f.previous) for c in cs}["satisfaction_rate"]
+    assert card.delta == "+5.0个百分点"
+    assert ("满意率为90.0%，较上年同期提高5.0个百分点，较上期（2018年一季度）提高3.3个百分点，低于95.0%的目标"
+            in Writer(f).satisfaction())
+    # surveys once a year: the previous survey is the year-earlier one, said once
+    f2 = replace(f, previous={"satisfaction_period": "2018Q1", "satisfaction_rate": 130 / 150})
+    text = Writer(f2).satisfaction()
+    assert "满意率为90.0%，较上年同期提高3.3个百分点，低于95.0%的目标" in text and "较上期" not in text
+    # a year earlier falling (95.0% -> 90.0%) while the previous survey rose: both named, no contradiction
+    f3 = replace(f, previous={"satisfaction_period": "2017Q2", "satisfaction_rate": 0.95})
+    card = {c.key: c for _, cs in kpi_cards(f3.current, f3.previous) for c in cs}["satisfaction_rate"]
+    assert card.delta == "-5.0个百分点"
+    assert "较上年同期下降5.0个百分点，较上期（2018年一季度）提高3.3个百分点" in Writer(f3).satisfaction()

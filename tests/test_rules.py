@@ -66,14 +66,61 @@ def test_cards_show_change_and_target_status():
     assert (sat.label, sat.status, sat.delta) == ("群众满意率（2018Q4）", "good", None)
     sb = cards["should_build_not_built_n"]
     assert (sb.value, sb.delta, sb.delta_color, sb.status) == ("12", "-3", "inverse", "bad")
-    assert cards["outflow_at_risk_n"].status == "good"
+    # the 5% limit is on the share: the share card carries the flag, the head count none
+    assert (cards["outflow_at_risk_n"].status, cards["outflow_at_risk_n"].status_text) == (None, None)
+    assert (cards["outflow_at_risk_rate"].value, cards["outflow_at_risk_rate"].status,
+            cards["outflow_at_risk_rate"].status_text) == ("3.0%", "good", "不超过 5.0%")
 
 
 def test_an_unchanged_kpi_says_so_instead_of_plus_zero():
     cards = {c.key: c for _, cs in kpi_cards({"villages_n": 244, "cadres_bachelor_plus_rate": 0.5566},
                                             {"villages_n": 244, "cadres_bachelor_plus_rate": 0.5563}) for c in cs}
     assert (cards["villages_n"].delta, cards["villages_n"].delta_color) == ("持平", "off")
-    assert cards["cadres_bachelor_plus_rate"].delta == "持平"
+    assert cards["cadres_40_or_younger_rate"].delta is None  # no value: nothing to compare
+
+
+def test_roster_based_cadre_cards_never_show_a_change():
+    # the cadre roster has no history: head count and education would always read 持平, so they show nothing;
+    # the share aged 40 or younger moves with age and keeps its change
+    now = {"cadres_n": 1015, "cadres_bachelor_plus_rate": 0.557, "cadres_40_or_younger_rate": 0.175}
+    before = {"cadres_n": 1015, "cadres_bachelor_plus_rate": 0.557, "cadres_40_or_younger_rate": 0.2}
+    cards = {c.key: c for _, cs in kpi_cards(now, before) for c in cs}
+    assert (cards["cadres_n"].value, cards["cadres_n"].delta) == ("1,015", None)
+    assert (cards["cadres_bachelor_plus_rate"].value, cards["cadres_bachelor_plus_rate"].delta) == ("55.7%", None)
+    assert (cards["cadres_40_or_younger_rate"].delta, cards["cadres_40_or_younger_rate"].delta_color) == (
+        "-2.5个百分点", "normal")
+
+
+def test_without_data_a_year_earlier_no_card_shows_a_change():
+    now = {"tickets_n": 21239, "tickets_open_overdue_n": 73, "members_n": 11589, "nonpublic_org_coverage_rate": 0.447}
+    assert all(c.delta is None for _, cs in kpi_cards(now, None) for c in cs)
+
+
+def test_the_comparison_date_is_a_year_earlier_unless_before_the_first_data():
+    from lib.overview import comparison_date
+    assert comparison_date(date(2016, 12, 31), date(2016, 1, 1)) is None       # 2015-12-31: no data then
+    assert comparison_date(date(2017, 1, 1), date(2016, 1, 1)) == date(2016, 1, 1)  # the first day itself counts
+    assert comparison_date(date(2018, 6, 30), None) == date(2017, 6, 30)
+    assert comparison_date(date(2020, 2, 29), date(2016, 1, 1)) == date(2019, 2, 28)
+
+
+def test_survey_cards_compare_only_with_an_earlier_survey():
+    now = {"satisfaction_rate": 0.98, "satisfaction_basic_rate": 0.996, "satisfaction_period": "2018Q4"}
+    same = dict(now, satisfaction_rate=0.97, satisfaction_basic_rate=0.99)  # no newer survey a year ago
+    cards = {c.key: c for _, cs in kpi_cards(now, same) for c in cs}
+    assert cards["satisfaction_rate"].delta is None and cards["satisfaction_basic_rate"].delta is None
+    older = dict(same, satisfaction_period="2017Q4")
+    cards = {c.key: c for _, cs in kpi_cards(now, older) for c in cs}
+    assert (cards["satisfaction_rate"].delta, cards["satisfaction_basic_rate"].delta) == ("+1.0个百分点", "+0.6个百分点")
+
+
+def test_rank_badges_name_the_townships_ranked_when_not_all_are():
+    from lib.overview import rank_text
+    assert rank_text("members_n", (2, 16, 16)) == "第 2/16"
+    assert rank_text("outflow_at_risk_rate", (1, 9, 16)) == "第 1/9（有流动党员的乡镇）"
+    assert rank_text("outflow_at_risk_rate", (1, 9, 16), "en") == "#1 of 9 (townships with outflow members)"
+    assert rank_text("members_n", (1, 2, 3)) == "第 1/2（有数据的乡镇）"
+    assert rank_text("members_n", (3, 5)) == "第 3/5"
 
 
 def test_alerts_name_what_needs_attention():
@@ -90,8 +137,13 @@ def test_ranks_share_places_on_ties_and_skip_missing_values():
                 "tickets_open_overdue_n", "cadres_40_or_younger_rate", "members_n"):
         df[key] = None
     r = ranks(df, "C")
-    assert r["nonpublic_org_coverage_rate"] == (2, 3)
-    assert r["satisfaction_rate"] == (1, 2)
+    # (rank, ranked, all townships): B has no survey, so C ranks among 2 of the 3
+    assert r["nonpublic_org_coverage_rate"] == (2, 3, 3)
+    assert r["satisfaction_rate"] == (1, 2, 3)
+    cards = {c.key: c for _, cs in kpi_cards({"satisfaction_rate": 0.95, "nonpublic_org_coverage_rate": 0.5}, None,
+                                             ranks=r) for c in cs}
+    assert cards["nonpublic_org_coverage_rate"].rank_text == "第 2/3"
+    assert cards["satisfaction_rate"].rank_text == "第 1/2（有测评数据的乡镇）"
     table = ranking_table(df, "nonpublic_org_coverage_rate")
     assert list(table["township_code"]) == ["B", "A", "C"]
     assert list(table["rank"]) == [1, 2, 2]
