@@ -168,8 +168,8 @@ def test_page_for_a_township_from_the_url_shows_its_cards_ranks_charts_and_villa
     # T1 has 4 of the members (T2 2, T3 0): first of 3; coverage 1/3 vs T2's 2/4 (T3 has none): second of 2
     assert card(text, "members_n") == "4" and card(text, "members_n", "rank") == "第 1/3"
     assert card(text, "nonpublic_org_coverage_rate") == "33.3%"
-    assert card(text, "nonpublic_org_coverage_rate", "rank") == "第 2/2"
-    assert card(text, "satisfaction_rate") == "95.0%" and card(text, "satisfaction_rate", "rank") == "第 1/2"
+    assert card(text, "nonpublic_org_coverage_rate", "rank") == "第 2/2（有非公企业的乡镇）"
+    assert card(text, "satisfaction_rate") == "95.0%" and card(text, "satisfaction_rate", "rank") == "第 1/2（有测评数据的乡镇）"
     # open overdue, lower is better: T3 0, T1 1, T2 2
     assert card(text, "tickets_open_overdue_n") == "1" and card(text, "tickets_open_overdue_n", "rank") == "第 2/3"
     figs = figures(at)
