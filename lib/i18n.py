@@ -45,7 +45,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "kpi_nonpublic_work_coverage_rate": ("非公企业党的工作覆盖率", "Enterprise work coverage"),
     "kpi_social_orgs_n": ("社会组织", "Social organizations"),
     "kpi_social_org_coverage_rate": ("社会组织党组织覆盖率", "Social org coverage"),
-    "kpi_should_build_not_built_n": ("应建未建（两新组织）", "Should build, not built (enterprises and social orgs)"),
+    "kpi_should_build_not_built_n": ("应建未建（两新组织）", "Should build, not built (enterprises + social orgs)"),
     "kpi_outflow_n": ("流动党员", "Outflow members"),
     "kpi_outflow_at_risk_n": ("失联风险", "At risk of lost contact"),
     "kpi_outflow_at_risk_rate": ("失联风险占比", "Share at risk"),
