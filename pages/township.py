@@ -2,7 +2,7 @@
 import streamlit as st
 
 import ui
-from lib import cached, config, fmt, geo, maps, palette, schema, services, township
+from lib import cached, config, fmt, geo, maps, palette, schema, services, tables, township
 from lib.charts import services as service_charts
 from lib.charts import township as charts
 from lib.overview import kpi_cards, ranks
@@ -130,6 +130,6 @@ else:
     st.markdown(ctx.t("twp_villages_n", n=len(villages), villages=int(kinds.get("村", 0)),
                       communities=int(kinds.get("社区", 0))))
     table = township.villages_table(villages, lang=ctx.lang)
-    st.dataframe(table, hide_index=True, width="stretch", key="twp_villages", height=min(420, 35 * len(table) + 38))
+    st.dataframe(table, hide_index=True, width="stretch", key="twp_villages", height=tables.table_height(len(table)))
     ui.table_downloads(ctx, table, title=ctx.t("twp_villages_title"), key="twp_villages_dl")
 st.caption(ctx.t("twp_caliber_villages"))
