@@ -59,13 +59,13 @@ with right:
     bands = cached.query(q.cadres_by_age_band, **args)
     st.plotly_chart(cad_charts.count_bars(
         bands, category_col="age_band", title=t("cad_band_title"), x_title=t("cad_band_x"), y_title=t("cad_count_y"),
-        category_names={b: t(f"cad_band_{b}") for b in q.AGE_BANDS}), key="cad_band_chart",
+        category_names={b: t(f"cad_band_{b}") for b in q.AGE_BANDS}, lang=ctx.lang), key="cad_band_chart",
         config={"displayModeBar": False})
     st.caption(t("cad_band_caption"))
     education = cached.query(q.cadres_by_education, **args)
     st.plotly_chart(cad_charts.count_bars(
         education, category_col="education", title=t("cad_edu_title"), x_title=t("cad_edu_x"), y_title=t("cad_count_y"),
-        category_names={e: t(f"cad_edu_{e}") for e in q.EDUCATION_GROUPS}), key="cad_edu_chart",
+        category_names={e: t(f"cad_edu_{e}") for e in q.EDUCATION_GROUPS}, lang=ctx.lang), key="cad_edu_chart",
         config={"displayModeBar": False})
     st.caption(t("cad_edu_caption"))
 

@@ -64,7 +64,8 @@ with left:
     st.caption(ctx.t("svc_caliber_township"))
 with right:
     stations = cached.query(q.tickets_by_station, limit=15, **args)
-    fig = charts.station_bars(stations, title=ctx.t("svc_station_title", n=15), x_title=ctx.t("svc_axis_tickets"))
+    fig = charts.station_bars(stations, title=ctx.t("svc_station_title", n=15), x_title=ctx.t("svc_axis_tickets"),
+                               lang=ctx.lang)
     clicked = clicked or ui.selected_township(st.plotly_chart(fig, key="svc_stations", on_select="rerun",
                                                               selection_mode="points", config={"displayModeBar": False}))
     st.caption(ctx.t("svc_caliber_station"))

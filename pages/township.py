@@ -39,7 +39,9 @@ if not ctx.township:
         for start in range(0, len(cards), 4):
             for col, card in zip(st.columns(4), cards[start:start + 4]):
                 with col.container(border=True):
-                    st.markdown(f"**{card['name']}** <span style='color:{palette.MUTED}'>· {card['kind']}</span>",
+                    # name and kind on lines of their own: no wrapping mid-label, cards of one height
+                    st.markdown(f"<div style='font-weight:600;white-space:nowrap;overflow:hidden;text-overflow:ellipsis'>"
+                                f"{card['name']}</div><div style='color:{palette.MUTED};font-size:0.8rem'>{card['kind']}</div>",
                                 unsafe_allow_html=True)
                     st.markdown("<div style='display:grid;grid-template-columns:1fr auto;gap:0 6px;font-size:0.85rem'>"
                                 + "".join(f"<span style='color:{palette.MUTED}'>{label}</span><b>{value}</b>"
