@@ -31,7 +31,8 @@ def stacked_months(wide: pd.DataFrame, *, title: str, x_title: str, y_title: str
         fig.update_xaxes(tickmode="array", tickvals=months[::3], ticktext=months[::3], tickangle=0)
         fig.update_layout(barmode="stack", bargap=0.25,
                           legend={"orientation": "h", "yanchor": "top", "y": -0.35, "xanchor": "left", "x": 0,
-                                  "font": {"size": 12}, "traceorder": "normal"})
+                                  "font": {"size": 11}, "traceorder": "normal", "itemwidth": 30,
+                                  "entrywidthmode": "pixels", "entrywidth": 0})  # compact: one row
     fig.update_xaxes(type="category")
     fig.update_yaxes(tickformat=",d", rangemode="tozero")
     return fig
