@@ -57,11 +57,12 @@ def township_bars(df, *, value_col: str, label_col: str = "name", code_col: str 
     ))
     if target is not None:
         tv = target * (100 if is_rate else 1)
-        fig.add_vline(x=tv, line_color=palette.PARTY_RED, line_dash="dash", line_width=1.5,
+        # below the bars: the line shows between bars and never runs through a label inside a bar
+        fig.add_vline(x=tv, line_color=palette.PARTY_RED, line_dash="dash", line_width=1.5, layer="below",
                       annotation_text=target_label or "", annotation_position="top",
                       annotation_font_color=palette.PARTY_RED)
     base_layout(fig, title=title, height=max(320, 26 * len(data) + 90), x_title=value_title)
     fig.update_layout(bargap=0.35, clickmode="event+select", dragmode=False)
-    fig.update_xaxes(ticksuffix="%" if is_rate else "", range=[0, top * 1.15 or 1])  # room for labels past the target
+    fig.update_xaxes(ticksuffix="%" if is_rate else "", tickformat=None if is_rate else ",d", range=[0, top * 1.15 or 1])  # room for labels past the target
     fig.update_yaxes(title_text=None, color=palette.INK)
     return fig

@@ -105,8 +105,8 @@ def share_bars(df: pd.DataFrame, *, value_col: str, title: str, y_title: str, un
     text = [f"{v:.1f}%" for v in values]
     counts = [f"{int(k):,}/{int(n):,}" for k, n in zip(data[count_col], data["cadres_n"])]
     fig = go.Figure(go.Bar(
-        x=[unit_names[u] for u in data["unit_type"]], y=values, text=text, textposition="auto", cliponaxis=False,
-        insidetextanchor="end", textfont={"size": 13}, insidetextfont={"color": "#FFFFFF", "size": 13},
+        x=[unit_names[u] for u in data["unit_type"]], y=values, text=text, textposition="auto", cliponaxis=False, constraintext="none",
+        insidetextanchor="end", textangle=0, textfont={"size": 13}, insidetextfont={"color": "#FFFFFF", "size": 13},
         outsidetextfont={"color": palette.INK, "size": 13}, customdata=counts,
         marker_color=[UNIT_COLOURS[u] for u in data["unit_type"]],
         hovertemplate="%{x}: %{text}（%{customdata}）<extra></extra>"))
@@ -120,7 +120,7 @@ def share_bars(df: pd.DataFrame, *, value_col: str, title: str, y_title: str, un
     fig.update_yaxes(range=[0, min(105, top * 1.3) or 1], ticksuffix="%")
     fig.update_xaxes(type="category")
     fig.data[0].showlegend = False
-    fig.update_layout(showlegend=target is not None, bargap=0.45)
+    fig.update_layout(showlegend=target is not None, bargap=0.3)
     legend_under_title(fig)
     return fig
 

@@ -48,7 +48,7 @@ def station_bars(df: pd.DataFrame, *, title: str, x_title: str, lang: str = "zh"
     labels = [pattern.format(s=s, n=n) if not str(s).startswith(str(n)) else str(s)
               for s, n in zip(data["station"], data["name"])]
     fig = go.Figure(go.Bar(x=data["tickets_n"], y=labels, orientation="h", marker_color=palette.BASE,
-                           text=[f"{int(v):,}" for v in data["tickets_n"]], textposition="outside", cliponaxis=False,
+                           text=[f"{int(v):,}" for v in data["tickets_n"]], textposition="outside", cliponaxis=False, constraintext="none",
                            customdata=data["township_code"], hovertemplate="%{y}：%{x:,}<extra></extra>"))
     base_layout(fig, title=title, height=max(320, 24 * len(data) + 90), x_title=x_title)
     top = float(data["tickets_n"].max()) if len(data) else 1.0
@@ -123,7 +123,7 @@ def overdue_bars(bands: pd.DataFrame, *, labels: dict[str, str], title: str, x_t
     """Return columns of open overdue tickets by days overdue, darker red the longer they wait."""
     shades = palette.SEQUENTIAL_RED[2:2 + len(bands)]
     fig = go.Figure(go.Bar(x=[labels.get(b, b) for b in bands["band"]], y=bands["tickets_n"], marker_color=list(shades),
-                           text=[f"{int(v):,}" for v in bands["tickets_n"]], textposition="outside", cliponaxis=False,
+                           text=[f"{int(v):,}" for v in bands["tickets_n"]], textposition="outside", cliponaxis=False, constraintext="none",
                            hovertemplate="%{x}：%{y:,}<extra></extra>"))
     base_layout(fig, title=title, height=340, x_title=x_title, y_title=y_title)
     top = float(bands["tickets_n"].max()) if len(bands) else 1.0
