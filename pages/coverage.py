@@ -93,7 +93,8 @@ else:
         "recommended_org": t("cov_col_recommended"), "not_built_reason": t("cov_col_reason"),
         "instructor": t("cov_col_instructor"), "credit_code": t("cov_col_credit_code")})
     narrow = {c: st.column_config.Column(width="small") for c in (t("cov_col_employees"), t("cov_col_members"))}
-    wide = {t("cov_col_name"): st.column_config.Column(width=250), t("cov_col_credit_code"): st.column_config.Column(width="medium")}
+    wide = {t("cov_col_name"): st.column_config.Column(width=250),
+            t("cov_col_credit_code"): st.column_config.Column(width="medium")}
     st.dataframe(shown, hide_index=True, width="stretch", key="cov_should_build_table",
                  height=tables.table_height(len(shown)), column_config={**narrow, **wide})
     ui.table_downloads(ctx, shown, title=t("cov_list_file"),

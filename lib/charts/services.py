@@ -32,7 +32,8 @@ def stacked_months(wide: pd.DataFrame, *, title: str, x_title: str, y_title: str
         fig.update_layout(barmode="stack", bargap=0.25,
                           legend={"orientation": "h", "yanchor": "top", "y": -0.35, "xanchor": "left", "x": 0,
                                   "font": {"size": 11}, "traceorder": "normal", "itemwidth": 30,
-                                  "entrywidthmode": "pixels", "entrywidth": 0})  # compact: one row
+                                  # equal shares of the width: up to four entries on one row
+                                  "entrywidthmode": "fraction", "entrywidth": 0.24})
     fig.update_xaxes(type="category")
     fig.update_yaxes(tickformat=",d", rangemode="tozero")
     return fig
