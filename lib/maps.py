@@ -158,7 +158,7 @@ def fit_polygon_labels(labels: list[dict], view: pdk.ViewState, *, min_px: float
         metres_per_px = 2 * math.pi * 6_378_137 * math.cos(math.radians(lab["lat"])) / (_WORLD_PX * 2 ** view.zoom)
         px = min(max(lab["size_m"] / metres_per_px, min_px), max_px)
         lines = lab["text"].split("\n")
-        w, h = _text_width_em(lab["text"]) * px + 6, 1.15 * px * len(lines) + 4  # a little air between labels
+        w, h = _text_width_em(lab["text"]) * px + 8, 1.15 * px * len(lines) + 8  # air between labels
         box = (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
         if any(box[0] < o[2] and o[0] < box[2] and box[1] < o[3] and o[1] < box[3] for o in placed):
             continue
