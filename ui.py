@@ -230,12 +230,13 @@ def table_downloads(ctx: Context, df: pd.DataFrame, *, title: str, key: str,
 
     applied = {ctx.t("filter_township"): ctx.scope_name, **(filters or {})}
     stem = f"{title}_{ctx.scope_name}_{ctx.as_of.isoformat()}"
-    left, right, _ = st.columns([1, 1, 4])
-    left.download_button(ctx.t("download_xlsx"), export.to_xlsx(df, title=title, filters=applied, as_of=ctx.as_of),
+    # side by side at their natural width, wrapping rather than truncating in a narrow column
+    row = st.container(horizontal=True, gap="small", width="stretch")
+    row.download_button(ctx.t("download_xlsx"), export.to_xlsx(df, title=title, filters=applied, as_of=ctx.as_of),
                          file_name=f"{stem}.xlsx", key=f"{key}_xlsx", icon=":material/download:",
-                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    right.download_button(ctx.t("download_csv"), export.to_csv(df), file_name=f"{stem}.csv", key=f"{key}_csv",
-                          icon=":material/download:", mime="text/csv")
+                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", width="content")
+    row.download_button(ctx.t("download_csv"), export.to_csv(df), file_name=f"{stem}.csv", key=f"{key}_csv",
+                        icon=":material/download:", mime="text/csv", width="content")
 
 
 def db_is_demo(engine) -> bool:

@@ -134,6 +134,39 @@ def _label_size_m(geometry: dict, text: str) -> float:
     return round(min(1.7 * radius_m / max(_text_width_em(text), 1.0), 1.5 * radius_m / (1.15 * lines)), 1)
 
 
+MIN_LABEL_PX = 11  # no map label smaller than this
+
+
+def fit_polygon_labels(labels: list[dict], view: pdk.ViewState, *, min_px: float = MIN_LABEL_PX,
+                       max_px: float = 15, first: str | None = None) -> list[dict]:
+    """Return the polygon labels that can be read at the initial `view` without overlapping.
+
+    Each row {text, lon, lat, size_m, ...} is drawn at its metre size clamped to min_px..max_px;
+    the largest labels are placed first and a label whose box would overlap one already placed is
+    left out (the township's tooltip still names it). Dense clusters of small townships then show
+    a few readable names instead of a pile of tiny overlapping ones. The row whose `code` is
+    `first` (the selected township) is placed before all others.
+    """
+    scale = _WORLD_PX * 2 ** view.zoom / (2 * math.pi)  # pixels per radian of Mercator x/y
+    placed: list[tuple[float, float, float, float]] = []
+    keep = set()
+    order = sorted(range(len(labels)), key=lambda i: (first is None or labels[i].get("code") != first,
+                                                      -labels[i]["size_m"]))
+    for i in order:
+        lab = labels[i]
+        x, y = math.radians(lab["lon"]) * scale, -_merc_y(lab["lat"]) * scale
+        metres_per_px = 2 * math.pi * 6_378_137 * math.cos(math.radians(lab["lat"])) / (_WORLD_PX * 2 ** view.zoom)
+        px = min(max(lab["size_m"] / metres_per_px, min_px), max_px)
+        lines = lab["text"].split("\n")
+        w, h = _text_width_em(lab["text"]) * px + 8, 1.15 * px * len(lines) + 8  # air between labels
+        box = (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+        if any(box[0] < o[2] and o[0] < box[2] and box[1] < o[3] and o[1] < box[3] for o in placed):
+            continue
+        placed.append(box)
+        keep.add(i)
+    return [lab for i, lab in enumerate(labels) if i in keep]
+
+
 def _rgb(color: tuple[int, ...], alpha: int = 255) -> list[int]:
     """Return [r, g, b, a] for a colour tuple."""
     return [int(c) for c in color[:3]] + [int(color[3]) if len(color) > 3 else alpha]
@@ -300,7 +333,7 @@ def township_map(
         })
         lon, lat = _label_point(f["geometry"])
         label = f"{name}\n{text}" if show_values else name
-        labels.append({"text": label, "lon": lon, "lat": lat, "color": _text_color_on(fill),
+        labels.append({"text": label, "lon": lon, "lat": lat, "color": _text_color_on(fill), "code": code,
                        "size_m": _label_size_m(f["geometry"], label)})
     fc = {"type": "FeatureCollection", "features": features}
 
@@ -318,9 +351,11 @@ def township_map(
         highlight_color=[255, 255, 255, 70],
     )
     _plain(townships, line_width_units="pixels")
+    view = fit_view(_bounds(fc), width_px=width_px, height_px=height_px)
     layers = [townships, *_selected_layers(features, selected_code),
-              _text_layer("township-labels", labels)]
-    return _deck(layers, fit_view(_bounds(fc), width_px=width_px, height_px=height_px))
+              _text_layer("township-labels", fit_polygon_labels(labels, view, first=selected_code),
+                          min_px=MIN_LABEL_PX)]
+    return _deck(layers, view)
 
 
 def district_highlight(
@@ -345,7 +380,7 @@ def district_highlight(
                          "properties": {"code": code, "name": name, "fill": fill, "tip": name},
                          "geometry": f["geometry"]})
         lon, lat = _label_point(f["geometry"])
-        labels.append({"text": name, "lon": lon, "lat": lat,
+        labels.append({"text": name, "lon": lon, "lat": lat, "code": code,
                        "color": _rgb(TEXT_LIGHT) if chosen else _rgb(TEXT_DARK, 200),
                        "size_m": _label_size_m(f["geometry"], name)})
     fc = {"type": "FeatureCollection", "features": features}
@@ -363,8 +398,10 @@ def district_highlight(
         highlight_color=[0, 0, 0, 30],
     )
     _plain(townships, line_width_units="pixels")
-    layers = [townships, _text_layer("township-labels", labels, min_px=7, max_px=13)]
-    return _deck(layers, fit_view(_bounds(fc), width_px=width_px, height_px=height_px))
+    view = fit_view(_bounds(fc), width_px=width_px, height_px=height_px)
+    shown = fit_polygon_labels(labels, view, max_px=13, first=selected_code)
+    layers = [townships, _text_layer("township-labels", shown, min_px=MIN_LABEL_PX, max_px=13)]
+    return _deck(layers, view)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -66,6 +66,6 @@ def picker_cards(by_township: pd.DataFrame, *, lang: str = "zh") -> list[dict]:
     for row in by_township.sort_values("township_code").to_dict("records"):
         figures = [(t(f"twp_fig_{key}", lang), fmt.pct(row.get(key)) if rate else fmt.num(row.get(key)))
                    for key, rate in PICKER_FIGURES]
-        cards.append({"code": row["township_code"], "name": row["name"], "kind": t(f"kind_{row['kind']}", lang),
+        cards.append({"code": row["township_code"], "name": row["name"], "kind": t(f"twp_type_{row['kind']}", lang),
                       "figures": figures})
     return cards

@@ -2,7 +2,7 @@
 import streamlit as st
 
 import ui
-from lib import cached, cadres, charts, fmt, schema
+from lib import cached, cadres, charts, fmt, schema, tables
 from lib.charts import cadres as cad_charts
 from lib.queries import cadres as q
 from lib.scope import Scope
@@ -33,6 +33,17 @@ if reached:
 # age pyramid | age bands
 unit_names = {u: t(f"cad_unit_{u}") for u in ("township", "district", "total")}
 gender_names = {g: t(f"cad_gender_{g}") for g in schema.GENDERS}
+
+
+def rank_chart(title_key: str) -> None:
+    """Draw cadres by rank (stacked by unit type in the district view) with its 口径 caption."""
+    ranks = cached.query(q.cadres_by_rank, **args)
+    st.plotly_chart(cad_charts.rank_bars(
+        ranks, ranks=schema.CADRE_RANKS, title=t(title_key), x_title=t("cad_rank_x"), y_title=t("cad_count_y"),
+        unit_names=unit_names, rank_names={r: t(f"cad_rank_{r}") for r in schema.CADRE_RANKS}),
+        key="cad_rank_chart", config={"displayModeBar": False})
+
+
 left, right = st.columns([1, 1], gap="large")
 with left:
     ages = cached.query(q.cadres_by_age_gender, **args)
@@ -41,37 +52,42 @@ with left:
         gender_names=gender_names, min_age=q.PYRAMID_MIN_AGE, max_age=q.PYRAMID_MAX_AGE, age_suffix=t("cad_age_suffix")),
         key="cad_pyramid_chart", config={"displayModeBar": False})
     st.caption(t("cad_pyramid_caption"))
+    if ctx.township:  # one township: no unit-type split to compare, so rank sits under the pyramid
+        rank_chart("cad_rank_title_town")
+        st.caption(t("cad_rank_caption_town"))
 with right:
     bands = cached.query(q.cadres_by_age_band, **args)
     st.plotly_chart(cad_charts.count_bars(
         bands, category_col="age_band", title=t("cad_band_title"), x_title=t("cad_band_x"), y_title=t("cad_count_y"),
-        category_names={b: t(f"cad_band_{b}") for b in q.AGE_BANDS}), key="cad_band_chart",
+        category_names={b: t(f"cad_band_{b}") for b in q.AGE_BANDS}, lang=ctx.lang), key="cad_band_chart",
         config={"displayModeBar": False})
     st.caption(t("cad_band_caption"))
     education = cached.query(q.cadres_by_education, **args)
     st.plotly_chart(cad_charts.count_bars(
         education, category_col="education", title=t("cad_edu_title"), x_title=t("cad_edu_x"), y_title=t("cad_count_y"),
-        category_names={e: t(f"cad_edu_{e}") for e in q.EDUCATION_GROUPS}), key="cad_edu_chart",
+        category_names={e: t(f"cad_edu_{e}") for e in q.EDUCATION_GROUPS}, lang=ctx.lang), key="cad_edu_chart",
         config={"displayModeBar": False})
     st.caption(t("cad_edu_caption"))
 
-# shares against targets by unit type | rank
-left, mid, right = st.columns([1, 1, 1], gap="large")
-for col, key, label in ((left, cadres.SHARE_KEYS[0], "cad_young_rate"), (mid, cadres.SHARE_KEYS[1], "cad_bachelor_rate")):
-    goal = cadres.share_target(key)
-    with col:
-        st.plotly_chart(cad_charts.share_bars(
-            share_rows, value_col=key, title=t("cad_share_title", share=t(label)), y_title=t("cad_share_y"),
-            unit_names=unit_names, target=goal,
-            target_label=t("target_line", target=fmt.pct(goal)) if goal is not None else None),
-            key=f"cad_share_{key}", config={"displayModeBar": False})
-with right:
-    ranks = cached.query(q.cadres_by_rank, **args)
-    st.plotly_chart(cad_charts.rank_bars(
-        ranks, ranks=schema.CADRE_RANKS, title=t("cad_rank_title"), x_title=t("cad_rank_x"), y_title=t("cad_count_y"),
-        unit_names=unit_names, rank_names={r: t(f"cad_rank_{r}") for r in schema.CADRE_RANKS}),
-        key="cad_rank_chart", config={"displayModeBar": False})
-st.caption(t("cad_share_caption") + " " + t("cad_rank_caption"))
+# shares against targets by unit type | rank (district only: a township's cadres are all 乡镇/街道, so the
+# unit-type split would repeat the total)
+if not ctx.township:
+    shares_col, right = st.columns([2, 1], gap="large")
+    with shares_col:
+        pair = st.columns(2, gap="large")
+        for col, key, label in ((pair[0], cadres.SHARE_KEYS[0], "cad_young_rate"),
+                                (pair[1], cadres.SHARE_KEYS[1], "cad_bachelor_rate")):
+            goal = cadres.share_target(key)
+            with col:
+                st.plotly_chart(cad_charts.share_bars(
+                    share_rows, value_col=key, title=t("cad_share_title", share=t(label)), y_title=t("cad_share_y"),
+                    unit_names=unit_names, target=goal,
+                    target_label=t("target_line", target=fmt.pct(goal)) if goal is not None else None),
+                    key=f"cad_share_{key}", config={"displayModeBar": False})
+        st.caption(t("cad_share_caption"))  # under the two share charts, on its own line
+    with right:
+        rank_chart("cad_rank_title")
+        st.caption(t("cad_rank_caption"))
 
 # townships ranked by a share (all townships, the selected one highlighted) | retirements due
 left, right = st.columns([1, 1], gap="large")

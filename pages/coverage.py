@@ -2,7 +2,7 @@
 import streamlit as st
 
 import ui
-from lib import cached, coverage, fmt
+from lib import cached, coverage, fmt, tables
 from lib import charts
 from lib.charts import coverage as cov_charts
 from lib.queries import coverage as q
@@ -92,8 +92,11 @@ else:
         "employees_n": t("cov_col_employees"), "members_n": t("cov_col_members"),
         "recommended_org": t("cov_col_recommended"), "not_built_reason": t("cov_col_reason"),
         "instructor": t("cov_col_instructor"), "credit_code": t("cov_col_credit_code")})
+    narrow = {c: st.column_config.Column(width="small") for c in (t("cov_col_employees"), t("cov_col_members"))}
+    wide = {t("cov_col_name"): st.column_config.Column(width=250),
+            t("cov_col_credit_code"): st.column_config.Column(width="medium")}
     st.dataframe(shown, hide_index=True, width="stretch", key="cov_should_build_table",
-                 height=min(38 + 35 * len(shown), 420))
+                 height=tables.table_height(len(shown)), column_config={**narrow, **wide})
     ui.table_downloads(ctx, shown, title=t("cov_list_file"),
                        key="cov_should_build", filters={t("cov_kind"): kind_name})
     if len(raw) >= LIMIT and n_should > LIMIT:
@@ -107,6 +110,7 @@ with st.expander(t("cov_township_table"), expanded=False):
         "work_covered_n": t("cov_col_work"), "should_build_n": t("cov_should_build")})
     town_table[t("cov_col_org_rate")] = [fmt.pct(v) for v in detail["org_coverage_rate"]]
     town_table[t("cov_col_work_rate")] = [fmt.pct(v) for v in detail["work_coverage_rate"]]
-    st.dataframe(town_table, hide_index=True, width="stretch", key="cov_township_table")
+    st.dataframe(town_table, hide_index=True, width="stretch", key="cov_township_table",
+                 height=tables.table_height(len(town_table)))
     ui.table_downloads(ctx, town_table, title=t("cov_township_table"), key="cov_township_dl",
                        filters={t("cov_kind"): kind_name})

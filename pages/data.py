@@ -31,6 +31,19 @@ right.download_button(ctx.t("data_template_all"), templates_zip(), file_name="å¯
 
 if ctx.engine is not None:
     st.subheader(ctx.t("data_upload"))
+    # Streamlit's drop zone speaks English and lists .xls (accepted only to explain it must be saved as .xlsx):
+    # replace its button text and hint with ours
+    hint = ctx.t("data_upload_hint", mb=st.get_option("server.maxUploadSize"))
+    st.markdown(
+        "<style>"
+        "[data-testid='stFileUploaderDropzoneInstructions'] * {display: none;}"
+        f"[data-testid='stFileUploaderDropzoneInstructions']::after {{content: '{hint}'; font-size: 0.85rem;"
+        " opacity: 0.75;}"
+        "[data-testid='stFileUploaderDropzone'] button {font-size: 0;}"
+        "[data-testid='stFileUploaderDropzone'] button > * {display: none;}"
+        f"[data-testid='stFileUploaderDropzone'] button::after {{content: '{ctx.t('data_upload_button')}';"
+        " font-size: 0.9rem;}"
+        "</style>", unsafe_allow_html=True)
     uploads = st.file_uploader(ctx.t("data_upload_label"), type=["xlsx", "csv", "xls"], accept_multiple_files=True,
                                key="imp_files")
     if uploads:

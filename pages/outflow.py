@@ -2,7 +2,7 @@
 import streamlit as st
 
 import ui
-from lib import cached, config, geo, maps
+from lib import cached, config, geo, maps, tables
 from lib import outflow as view
 from lib.charts import outflow as charts
 from lib.queries import outflow as q
@@ -75,7 +75,8 @@ with branch_col:
             st.caption(ctx.t("out_branch_more", n=20, total=f"{len(branches):,}"))
 if not branches.empty:
     table = view.branch_table(branches, lang=lang)
-    st.dataframe(table, hide_index=True, width="stretch", key="outflow_branch_table")
+    st.dataframe(table, hide_index=True, width="stretch", key="outflow_branch_table",
+                 height=tables.table_height(len(table)))
     ui.table_downloads(ctx, table, title=ctx.t("out_branch_title"), key="outflow_branch_dl")
 unassigned = totals["outflow_n"] - totals["in_branch_n"]
 if unassigned:
@@ -89,7 +90,8 @@ if risk.empty:
     st.success(ctx.t("out_risk_none"), icon=":material/check_circle:")
 else:
     table = view.risk_table(risk, as_of=ctx.as_of, lang=lang)
-    st.dataframe(table, hide_index=True, width="stretch", key="outflow_risk_table")
+    st.dataframe(table, hide_index=True, width="stretch", key="outflow_risk_table",
+                 height=tables.table_height(len(table)))
     if len(risk) >= limit:
         st.caption(ctx.t("out_risk_limited", n=f"{limit:,}"))
     ui.table_downloads(ctx, table, title=ctx.t("out_risk_title"), key="outflow_risk_dl")

@@ -37,7 +37,9 @@ with st.container(border=True):
 summary = narrative.overview_summary(ctx.engine, scope=ctx.scope, as_of=ctx.as_of, scope_name=ctx.scope_name,
                                      lang=ctx.lang, query=cached.query)
 with st.expander(ctx.t("present_summary"), expanded=True, icon=":material/article:"):
-    st.code(summary.text, language=None, wrap_lines=True)  # the code block has a copy button
+    st.markdown("\n\n".join(p.strip() for p in summary.text.split("\n") if p.strip()))  # readable paragraphs
+    with st.popover(ctx.t("sumtext_copy"), icon=":material/content_copy:"):
+        st.code(summary.text, language=None, wrap_lines=True)  # the code block has a copy button
 
 st.subheader(ctx.t("ranking_title"))
 metric = st.segmented_control(ctx.t("ranking_metric"), options=list(RANKING_METRICS), key="ranking_metric",

@@ -3,7 +3,7 @@ ticket ratings and petitions resolved at grassroots."""
 import streamlit as st
 
 import ui
-from lib import cached, config, fmt
+from lib import cached, config, fmt, tables
 from lib import satisfaction as view
 from lib.charts import satisfaction as sat_charts
 from lib.queries import petitions as pq
@@ -94,5 +94,5 @@ st.caption(ctx.t("sat_petitions_caption"))
 
 st.subheader(ctx.t("sat_table_title"))
 table = view.township_table(latest, cached.query(pq.petitions_by_township, **district), lang=lang)
-st.dataframe(table, hide_index=True, width="stretch", key="sat_table")
+st.dataframe(table, hide_index=True, width="stretch", key="sat_table", height=tables.table_height(len(table)))
 ui.table_downloads(ctx, table, title=ctx.t("sat_table_title"), key="sat_table_dl")

@@ -2,7 +2,7 @@
 import streamlit as st
 
 import ui
-from lib import cached, config, fmt, palette, schema, services
+from lib import cached, config, fmt, palette, schema, services, tables
 from lib.charts import services as charts
 from lib.charts import township_bars
 from lib.overview import comparison_date
@@ -14,7 +14,8 @@ from lib.scope import Scope
 
 def counts_format(df):
     """Thousands separators for the count columns of a shown table."""
-    return {c: st.column_config.NumberColumn(format="localized") for c in df.columns if df[c].dtype.kind in "iu"}
+    return {c: st.column_config.NumberColumn(format="localized", width="small")
+            for c in df.columns if df[c].dtype.kind in "iu"}
 
 
 ctx = ui.page_setup("page_services")
@@ -72,7 +73,8 @@ with left:
     st.caption(ctx.t("svc_caliber_township"))
 with right:
     stations = cached.query(q.tickets_by_station, limit=15, **args)
-    fig = charts.station_bars(stations, title=ctx.t("svc_station_title", n=15), x_title=ctx.t("svc_axis_tickets"))
+    fig = charts.station_bars(stations, title=ctx.t("svc_station_title", n=15), x_title=ctx.t("svc_axis_tickets"),
+                               lang=ctx.lang)
     clicked = clicked or ui.selected_township(st.plotly_chart(fig, key="svc_stations", on_select="rerun",
                                                               selection_mode="points", config={"displayModeBar": False}))
     st.caption(ctx.t("svc_caliber_station"))
@@ -128,11 +130,12 @@ with left:
 with right:
     st.markdown(f"**{ctx.t('svc_table_title')}**")
     table = services.township_table(in_scope, lang=ctx.lang)
-    st.dataframe(table, hide_index=True, width="stretch", key="svc_table", column_config=counts_format(table))
+    st.dataframe(table, hide_index=True, width="stretch", key="svc_table", column_config=counts_format(table),
+                 height=tables.table_height(len(table)))
     ui.table_downloads(ctx, table, title=ctx.t("svc_table_title"), key="svc_table_dl")
 # --- tables ---------------------------------------------------------------------------------
 with st.expander(ctx.t("svc_station_table_title"), expanded=False):
     station_df = services.station_table(cached.query(q.tickets_by_station, limit=1000, **args), lang=ctx.lang)
     st.dataframe(station_df, hide_index=True, width="stretch", key="svc_station_table",
-                 column_config=counts_format(station_df))
+                 column_config=counts_format(station_df), height=tables.table_height(len(station_df)))
     ui.table_downloads(ctx, station_df, title=ctx.t("svc_station_table_title"), key="svc_station_dl")

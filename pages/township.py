@@ -2,7 +2,7 @@
 import streamlit as st
 
 import ui
-from lib import cached, config, fmt, geo, maps, palette, schema, services, township
+from lib import cached, config, fmt, geo, maps, palette, schema, services, tables, township
 from lib.charts import services as service_charts
 from lib.charts import township as charts
 from lib.overview import kpi_cards, previous_kpis, ranks
@@ -39,7 +39,9 @@ if not ctx.township:
         for start in range(0, len(cards), 4):
             for col, card in zip(st.columns(4), cards[start:start + 4]):
                 with col.container(border=True):
-                    st.markdown(f"**{card['name']}** <span style='color:{palette.MUTED}'>· {card['kind']}</span>",
+                    # name and kind on lines of their own: no wrapping mid-label, cards of one height
+                    st.markdown(f"<div style='font-weight:600;white-space:nowrap;overflow:hidden;text-overflow:ellipsis'>"
+                                f"{card['name']}</div><div style='color:{palette.MUTED};font-size:0.8rem'>{card['kind']}</div>",
                                 unsafe_allow_html=True)
                     st.markdown("<div style='display:grid;grid-template-columns:1fr auto;gap:0 6px;font-size:0.85rem'>"
                                 + "".join(f"<span style='color:{palette.MUTED}'>{label}</span><b>{value}</b>"
@@ -130,6 +132,6 @@ else:
     st.markdown(ctx.t("twp_villages_n", n=len(villages), villages=int(kinds.get("村", 0)),
                       communities=int(kinds.get("社区", 0))))
     table = township.villages_table(villages, lang=ctx.lang)
-    st.dataframe(table, hide_index=True, width="stretch", key="twp_villages", height=min(420, 35 * len(table) + 38))
+    st.dataframe(table, hide_index=True, width="stretch", key="twp_villages", height=tables.table_height(len(table)))
     ui.table_downloads(ctx, table, title=ctx.t("twp_villages_title"), key="twp_villages_dl")
 st.caption(ctx.t("twp_caliber_villages"))

@@ -284,7 +284,26 @@ def test_cadres_page_counts_every_cadre_when_chosen_in_the_url(monkeypatch, tiny
     assert kpis(at)["cad_total"] == "2"
     assert kpis(at)["cad_cadres_40_or_younger_rate"] == "50.0%"
     assert kpis(at)["cad_cadres_bachelor_plus_rate"] == "50.0%"
-    assert figure(at, "干部职级结构（按单位类型）")["data"][0]["x"] == ["副科", "科员"]
+    assert figure(at, "干部职级结构")["data"][0]["x"] == ["副科", "科员"]
+
+
+def chart_titles(at) -> list[str]:
+    import json
+
+    return [json.loads(el.proto.spec)["layout"]["title"]["text"] for el in at.get("plotly_chart")]
+
+
+def test_unit_type_charts_only_in_the_district_view(monkeypatch, tiny_url):
+    district = chart_titles(run_page(monkeypatch, tiny_url, as_of="2018-06-30"))
+    assert len([x for x in district if x.endswith("（按单位类型）")]) == 3  # two shares and rank
+    town = run_page(monkeypatch, tiny_url, township="T2", as_of="2018-06-30")
+    titles = chart_titles(town)
+    # a township's cadres are all 乡镇/街道: the split would repeat the total, so only rank (unsplit) is drawn
+    assert not [x for x in titles if "按单位类型" in x]
+    assert "干部职级结构" in titles
+    captions = [c.value for c in town.caption]
+    assert "口径：现任职级；所属该乡镇（街道）的干部。" in captions
+    assert not [c for c in captions if c.count("口径") > 1]  # one definition per caption line
 
 
 def test_cadres_page_for_the_district(monkeypatch, tiny_url):

@@ -162,3 +162,27 @@ def test_legend_runs_from_grey_to_deep_red():
     assert items[0] == ("#EEEEEE", "20%")
     assert items[-1] == ("#67000D", "100%")
     assert len(items) == 3
+
+
+def test_polygon_labels_that_would_overlap_are_left_out_largest_first():
+    view = maps.fit_view((113.9, 33.5, 114.1, 33.7), width_px=400, height_px=400)
+    labels = [{"text": "小街道", "lon": 114.0, "lat": 33.6, "size_m": 50.0, "code": "A"},
+              {"text": "大镇", "lon": 114.0005, "lat": 33.6, "size_m": 900.0, "code": "B"},
+              {"text": "远乡", "lon": 113.92, "lat": 33.52, "size_m": 10.0, "code": "C"}]
+    assert [lab["code"] for lab in maps.fit_polygon_labels(labels, view)] == ["B", "C"]
+    # the selected township is placed first, so its name is the one that shows
+    assert [lab["code"] for lab in maps.fit_polygon_labels(labels, view, first="A")] == ["A", "C"]
+
+
+def test_real_district_labels_never_overlap_and_are_readable():
+    fc, _ = geo.township_polygons(_towns())
+    for deck in (maps.township_map(_towns().assign(v=1), fc, value_col="v", width_px=560, height_px=420),
+                 maps.district_highlight(fc, CODES[0], width_px=440, height_px=300)):
+        spec = json.loads(deck.to_json())
+        layer = next(x for x in spec["layers"] if x["id"] == "township-labels")
+        assert layer["sizeMinPixels"] >= 11
+        assert 0 < len(layer["data"]) <= len(CODES)
+    # the selected township always keeps its name on the small map
+    small = json.loads(maps.district_highlight(fc, CODES[0], width_px=440, height_px=300).to_json())
+    names = [x["code"] for x in next(x for x in small["layers"] if x["id"] == "township-labels")["data"]]
+    assert CODES[0] in names

@@ -8,7 +8,8 @@ from lib import palette
 from lib.charts import base_layout
 
 GENDER_COLOURS = {"男": "#3E6A8A", "女": "#D08C60"}
-UNIT_COLOURS = {"township": "#7A9E7E", "district": "#3E6A8A", "total": palette.BASE}
+# 合计 in charcoal, clearly apart from the blue of 区直单位 and the green of 乡镇/街道
+UNIT_COLOURS = {"township": "#5E8B62", "district": "#3E6A8A", "total": "#3A3F44"}
 
 
 def legend_under_title(fig: go.Figure) -> go.Figure:
@@ -47,11 +48,15 @@ def age_pyramid(df: pd.DataFrame, *, title: str, x_title: str, y_title: str, gen
 
 def count_bars(df: pd.DataFrame, *, category_col: str, title: str, x_title: str, y_title: str,
                category_names: dict[str, str] | None = None, colours: dict[str, str] | None = None,
-               height: int = 340) -> go.Figure:
-    """Return vertical bars of cadres_n per category (in the given order), labelled with count and share."""
+               height: int = 340, lang: str = "zh") -> go.Figure:
+    """Return vertical bars of cadres_n per category (in the given order), labelled with count and share.
+
+    The share is in full-width brackets in Chinese, in ASCII brackets in English.
+    """
     total = df["cadres_n"].sum()
     names = [str((category_names or {}).get(c, c)) for c in df[category_col]]
-    text = [f"{int(n):,}（{n / total * 100:.1f}%）" if total else f"{int(n):,}" for n in df["cadres_n"]]
+    share = "{n:,}（{p:.1f}%）" if lang == "zh" else "{n:,} ({p:.1f}%)"
+    text = [share.format(n=int(n), p=n / total * 100) if total else f"{int(n):,}" for n in df["cadres_n"]]
     fig = go.Figure(go.Bar(
         x=names, y=df["cadres_n"], text=text, textposition="outside", cliponaxis=False, constraintext="none",
         textfont={"size": 12, "color": palette.INK},
@@ -100,8 +105,9 @@ def share_bars(df: pd.DataFrame, *, value_col: str, title: str, y_title: str, un
     text = [f"{v:.1f}%" for v in values]
     counts = [f"{int(k):,}/{int(n):,}" for k, n in zip(data[count_col], data["cadres_n"])]
     fig = go.Figure(go.Bar(
-        x=[unit_names[u] for u in data["unit_type"]], y=values, text=text, textposition="auto", cliponaxis=False,
-        insidetextanchor="end", textfont={"size": 13}, customdata=counts,
+        x=[unit_names[u] for u in data["unit_type"]], y=values, text=text, textposition="auto", cliponaxis=False, constraintext="none",
+        insidetextanchor="end", textangle=0, textfont={"size": 13}, insidetextfont={"color": "#FFFFFF", "size": 13},
+        outsidetextfont={"color": palette.INK, "size": 13}, customdata=counts,
         marker_color=[UNIT_COLOURS[u] for u in data["unit_type"]],
         hovertemplate="%{x}: %{text}（%{customdata}）<extra></extra>"))
     if target is not None:
@@ -114,7 +120,7 @@ def share_bars(df: pd.DataFrame, *, value_col: str, title: str, y_title: str, un
     fig.update_yaxes(range=[0, min(105, top * 1.3) or 1], ticksuffix="%")
     fig.update_xaxes(type="category")
     fig.data[0].showlegend = False
-    fig.update_layout(showlegend=target is not None, bargap=0.45)
+    fig.update_layout(showlegend=target is not None, bargap=0.3)
     legend_under_title(fig)
     return fig
 

@@ -31,18 +31,25 @@ def stacked_months(wide: pd.DataFrame, *, title: str, x_title: str, y_title: str
         fig.update_xaxes(tickmode="array", tickvals=months[::3], ticktext=months[::3], tickangle=0)
         fig.update_layout(barmode="stack", bargap=0.25,
                           legend={"orientation": "h", "yanchor": "top", "y": -0.35, "xanchor": "left", "x": 0,
-                                  "font": {"size": 12}, "traceorder": "normal"})
+                                  "font": {"size": 11}, "traceorder": "normal", "itemwidth": 30,
+                                  # equal shares of the width: up to four entries on one row
+                                  "entrywidthmode": "fraction", "entrywidth": 0.24})
     fig.update_xaxes(type="category")
     fig.update_yaxes(tickformat=",d", rangemode="tozero")
     return fig
 
 
-def station_bars(df: pd.DataFrame, *, title: str, x_title: str) -> go.Figure:
-    """Return horizontal bars of this year's tickets per station (busiest at the top); customdata: township code."""
+def station_bars(df: pd.DataFrame, *, title: str, x_title: str, lang: str = "zh") -> go.Figure:
+    """Return horizontal bars of this year's tickets per station (busiest at the top); customdata: township code.
+
+    A station whose name does not start with its township's gets the township in brackets.
+    """
     data = df.sort_values(["tickets_n", "station"], ascending=[True, False])
-    labels = [f"{s}（{n}）" if not str(s).startswith(str(n)) else str(s) for s, n in zip(data["station"], data["name"])]
+    pattern = "{s}（{n}）" if lang == "zh" else "{s} ({n})"
+    labels = [pattern.format(s=s, n=n) if not str(s).startswith(str(n)) else str(s)
+              for s, n in zip(data["station"], data["name"])]
     fig = go.Figure(go.Bar(x=data["tickets_n"], y=labels, orientation="h", marker_color=palette.BASE,
-                           text=[f"{int(v):,}" for v in data["tickets_n"]], textposition="outside", cliponaxis=False,
+                           text=[f"{int(v):,}" for v in data["tickets_n"]], textposition="outside", cliponaxis=False, constraintext="none",
                            customdata=data["township_code"], hovertemplate="%{y}：%{x:,}<extra></extra>"))
     base_layout(fig, title=title, height=max(320, 24 * len(data) + 90), x_title=x_title)
     top = float(data["tickets_n"].max()) if len(data) else 1.0
@@ -59,13 +66,16 @@ def close_days_histogram(hist: pd.DataFrame, *, p50: float | None, p90: float | 
     folded = hist.assign(close_days=days).groupby("close_days", as_index=False)["tickets_n"].sum()
     fig = go.Figure(go.Bar(x=folded["close_days"], y=folded["tickets_n"], marker_color=palette.BASE_LIGHT,
                            hovertemplate="%{x}：%{y:,}<extra></extra>"))
-    for value, label, dash, side in ((p50, p50_label, "solid", "top left"), (p90, p90_label, "dash", "top right")):
+    for value, label, dash in ((p50, p50_label, "solid"), (p90, p90_label, "dash")):
         if value is not None:
-            fig.add_vline(x=value, line_color=palette.PARTY_RED, line_dash=dash, line_width=1.5,
-                          annotation_text=label, annotation_position=side,
-                          annotation_font_color=palette.PARTY_RED)
-    base_layout(fig, title=title, height=340, x_title=x_title, y_title=y_title)
-    fig.update_layout(bargap=0.1, showlegend=False)
+            # named in the legend, not by a note that would sit on the axis ticks or on each other
+            fig.add_vline(x=value, line_color=palette.PARTY_RED, line_dash=dash, line_width=1.5)
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=label, hoverinfo="skip",
+                                     line={"color": palette.PARTY_RED, "dash": dash, "width": 1.5}))
+    base_layout(fig, title=title, height=360, x_title=x_title, y_title=y_title)
+    fig.data[0].showlegend = False
+    fig.update_layout(bargap=0.1, showlegend=True, margin={"t": 84},
+                      legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"})
     fig.update_yaxes(tickformat=",d", rangemode="tozero")
     fig.update_xaxes(rangemode="tozero")
     return fig
@@ -79,8 +89,9 @@ def close_days_by_group(stats: pd.DataFrame, *, group_col: str, title: str, x_ti
     for col, name, colour in (("close_days_p50", p50_name, palette.BASE), ("close_days_p90", p90_name, palette.BASE_LIGHT)):
         fig.add_trace(go.Bar(y=data[group_col], x=data[col], name=name, orientation="h", marker_color=colour,
                              text=[f"{v:.1f}" for v in data[col]], textposition="outside", cliponaxis=False,
+                             constraintext="none", textfont={"size": 11, "color": palette.INK},
                              hovertemplate=f"%{{y}} {name}：%{{x:.1f}}<extra></extra>"))
-    base_layout(fig, title=title, height=max(320, 34 * len(data) + 110), x_title=x_title)
+    base_layout(fig, title=title, height=max(320, 40 * len(data) + 110), x_title=x_title)
     fig.update_layout(barmode="group", bargap=0.25, margin={"t": 80})
     top = float(data["close_days_p90"].max()) if len(data) else 1.0
     fig.update_xaxes(range=[0, top * 1.15 or 1])
@@ -113,7 +124,7 @@ def overdue_bars(bands: pd.DataFrame, *, labels: dict[str, str], title: str, x_t
     """Return columns of open overdue tickets by days overdue, darker red the longer they wait."""
     shades = palette.SEQUENTIAL_RED[2:2 + len(bands)]
     fig = go.Figure(go.Bar(x=[labels.get(b, b) for b in bands["band"]], y=bands["tickets_n"], marker_color=list(shades),
-                           text=[f"{int(v):,}" for v in bands["tickets_n"]], textposition="outside", cliponaxis=False,
+                           text=[f"{int(v):,}" for v in bands["tickets_n"]], textposition="outside", cliponaxis=False, constraintext="none",
                            hovertemplate="%{x}：%{y:,}<extra></extra>"))
     base_layout(fig, title=title, height=340, x_title=x_title, y_title=y_title)
     top = float(bands["tickets_n"].max()) if len(bands) else 1.0

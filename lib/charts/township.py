@@ -23,7 +23,7 @@ def coverage_stack(parts: pd.DataFrame, *, kind_labels: dict[str, str], part_lab
     for col in ("org_covered_n", "work_only_n", "not_covered_n"):
         values = list(parts[col])[::-1]
         fig.add_trace(go.Bar(y=y, x=values, name=part_labels[col], orientation="h", marker_color=colours[col],
-                             text=[f"{v:,}" if v else "" for v in values], textposition="inside",
+                             text=[f"{v:,}" if v else "" for v in values], textposition="inside", insidetextfont={"size": 11},
                              hovertemplate=f"%{{y}} {part_labels[col]}：%{{x:,}}<extra></extra>"))
     base_layout(fig, title=title, height=COMPACT, x_title=x_title)
     fig.update_layout(barmode="stack", bargap=0.35, legend=LEGEND_BELOW)
@@ -39,7 +39,7 @@ def destination_bars(df: pd.DataFrame, *, title: str, x_title: str, total_name: 
     fig = go.Figure()
     fig.add_trace(go.Bar(y=data["dest_province"], x=data["outflow_n"], name=total_name, orientation="h",
                          marker_color=palette.BASE_LIGHT, text=[f"{v:,}" for v in data["outflow_n"]],
-                         textposition="outside", cliponaxis=False, hovertemplate="%{y}：%{x:,}<extra></extra>"))
+                         textposition="outside", cliponaxis=False, constraintext="none", hovertemplate="%{y}：%{x:,}<extra></extra>"))
     fig.add_trace(go.Bar(y=data["dest_province"], x=data["outflow_at_risk_n"], name=risk_name, orientation="h",
                          marker_color=palette.PARTY_RED, width=0.35,
                          hovertemplate=f"%{{y}} {risk_name}：%{{x:,}}<extra></extra>"))
@@ -85,7 +85,7 @@ def age_band_bars(df: pd.DataFrame, *, labels: dict[str, str], title: str, x_tit
     fig = go.Figure(go.Bar(
         x=[labels.get(b, b) for b in df["age_band"]], y=df["cadres_n"],
         marker_color=[palette.BASE if b in young else palette.BASE_LIGHT for b in df["age_band"]],
-        text=[f"{v:,}" for v in df["cadres_n"]], textposition="outside", cliponaxis=False,
+        text=[f"{v:,}" for v in df["cadres_n"]], textposition="outside", cliponaxis=False, constraintext="none",
         hovertemplate="%{x}：%{y:,}<extra></extra>"))
     base_layout(fig, title=title, height=COMPACT, x_title=x_title, y_title=y_title)
     high = float(df["cadres_n"].max()) if len(df) else 1.0

@@ -45,6 +45,8 @@ LABELS = {
     "cad_edu_中专及以下": ("中专及以下", "Vocational or below"),
     "cad_rank_title": ("干部职级结构（按单位类型）", "Cadres by rank and unit type"),
     "cad_rank_x": ("职级", "Rank"),
+    "cad_rank_title_town": ("干部职级结构", "Cadres by rank"),
+    "cad_rank_caption_town": ("口径：现任职级；所属该乡镇（街道）的干部。", "Definition: current rank; cadres of this township."),
     "cad_rank_caption": ("口径：现任职级；乡镇/街道为填写了所属乡镇的干部，区直为区直单位干部。",
                          "Definition: current rank; township = cadres with a township, district = district-level units."),
     "cad_rank_正处": ("正处", "Division head"),
