@@ -69,6 +69,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "section_cadres": ("干部队伍", "Cadres"),
     "vs_last_year": ("较上年同期", "vs. a year earlier"),
     "unchanged": ("持平", "unchanged"),
+    "label_with_period": ("{label}（{period}）", "{label} ({period})"),
     "target_met": ("达到目标 {target}", "Target {target} met"),
     "target_missed": ("低于目标 {target}", "Below target {target}"),
     "limit_met": ("不超过 {limit}", "Within {limit}"),

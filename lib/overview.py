@@ -137,7 +137,7 @@ def kpi_cards(current: dict, previous: dict | None, *, lang: str = "zh",
             rank = (ranks or {}).get(key)
             label = t(f"kpi_{key}", lang)
             if key == "satisfaction_rate" and current.get("satisfaction_period"):
-                label = f"{label}（{current['satisfaction_period']}）"
+                label = t("label_with_period", lang, label=label, period=current["satisfaction_period"])
             cards.append(Card(
                 key=key, label=label, value=format_value(key, value), delta=delta,
                 delta_color="off" if unchanged else "inverse" if key in LOWER_IS_BETTER else "normal",
