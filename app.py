@@ -32,7 +32,7 @@ nav = {
     for group, pages in PAGES.items()
 }
 nav = {group: pages for group, pages in nav.items() if pages}
-st.logo(image=str(Path(__file__).parent / "data" / "logo.svg"), size="large")
+st.logo(image=str(Path(__file__).parent / "data" / ("logo-en.svg" if lang == "en" else "logo.svg")), size="large")
 current = st.navigation(nav, position="hidden")
 # The page list is drawn here (not by Streamlit's automatic list, which shows file names first).
 # The presentation page hides the sidebar itself.
