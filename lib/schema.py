@@ -208,3 +208,25 @@ import_log = Table(
 
 # Tables of the data contract, in an order that satisfies foreign keys when loading.
 CONTRACT_TABLES = (township, village, party_org, enterprise, member, outflow, ticket, survey, petition, cadre)
+
+# Summary tables (lib.summaries): derived from the contract tables, never imported or edited by hand.
+# ticket_daily: for each township and each day on which something happened to its tickets, running totals
+# from which the ticket KPIs at any as-of date are read in one row per township (see lib.summaries).
+ticket_daily = Table(
+    "ticket_daily", metadata,
+    Column("township_code", String(20), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("year", Integer, nullable=False),  # year of `day`: the *_ytd columns restart every year
+    Column("received_ytd", Integer, nullable=False),  # received in year(day), on or before day
+    Column("on_time_ytd", Integer, nullable=False),  # received in year(day), closed on time on or before day
+    Column("settled_ytd", Integer, nullable=False),  # received in year(day), closed or past due on or before day
+    Column("due_cum", Integer, nullable=False),  # any year: due on or before day
+    Column("due_closed_cum", Integer, nullable=False),  # any year: due and closed on or before day
+)
+member_daily = Table(
+    "member_daily", metadata,
+    Column("township_code", String(20), primary_key=True),  # township of the member's organization
+    Column("day", Date, primary_key=True),
+    Column("members_cum", Integer, nullable=False),  # members who joined on or before day
+)
+SUMMARY_TABLES = (ticket_daily, member_daily)
