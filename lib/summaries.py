@@ -176,17 +176,25 @@ def is_ready(conn: Connection) -> bool:
         return False
 
 
-def _latest_rows(table, as_of: date, townships):
-    """Return a select of each township's latest row on or before as_of."""
-    inner = table.alias("later")
-    latest = (select(func.max(inner.c.day)).where(inner.c.township_code == table.c.township_code, inner.c.day <= as_of)
-              .scalar_subquery())
-    return and_(_scope(table.c.township_code, townships), table.c.day == latest)
+def _latest(table, columns: list[str], as_of: date, townships):
+    """Return a subquery: per township in scope, `columns` of its latest row on or before as_of (NULL: none).
+
+    One index seek (PRIMARY KEY township_code, day) per township and column, whatever the number of rows.
+    """
+    t = T.township
+
+    def value(name):
+        inner = table.alias(f"l_{name}")
+        return (select(inner.c[name]).where(inner.c.township_code == t.c.code, inner.c.day <= as_of)
+                .order_by(inner.c.day.desc()).limit(1).scalar_subquery().label(name))
+
+    return select(t.c.code.label("township_code"), *[value(c) for c in columns]).where(_scope(t.c.code, townships)).subquery("latest")
 
 
 def ticket_counts(conn: Connection, *, townships, as_of: date, by_township: bool) -> pd.DataFrame:
     """Return the columns of lib.queries.tickets.ticket_summary read from ticket_daily."""
-    d = T.ticket_daily
+    d = _latest(T.ticket_daily, ["year", "received_ytd", "on_time_ytd", "settled_ytd", "due_cum", "due_closed_cum"],
+                as_of, townships)
     this_year = d.c.year == as_of.year
 
     def ytd(col):
@@ -195,7 +203,7 @@ def ticket_counts(conn: Connection, *, townships, as_of: date, by_township: bool
     cols = [ytd(d.c.received_ytd).label("tickets_n"), ytd(d.c.on_time_ytd).label("tickets_on_time_n"),
             ytd(d.c.settled_ytd).label("tickets_on_time_base_n"),
             (d.c.due_cum - d.c.due_closed_cum).label("tickets_open_overdue_n")]
-    rows = select(d.c.township_code, *cols).where(_latest_rows(d, as_of, townships))
+    rows = select(d.c.township_code, *cols).where(d.c.year.is_not(None))
     if by_township:
         stmt = rows
     else:
@@ -210,8 +218,8 @@ def ticket_counts(conn: Connection, *, townships, as_of: date, by_township: bool
 
 def member_counts(conn: Connection, *, townships, as_of: date, by_township: bool) -> pd.DataFrame:
     """Return members_n (joined on or before as_of, by township of their organization) from member_daily."""
-    d = T.member_daily
-    rows = select(d.c.township_code, d.c.members_cum.label("members_n")).where(_latest_rows(d, as_of, townships))
+    d = _latest(T.member_daily, ["members_cum"], as_of, townships)
+    rows = select(d.c.township_code, d.c.members_cum.label("members_n")).where(d.c.members_cum.is_not(None))
     if by_township:
         stmt = rows
     else:
