@@ -33,6 +33,7 @@ from sqlalchemy.engine import Connection
 
 from lib import schema as T
 
+CHUNK = 40  # townships per GROUP BY when rebuilding
 READY_KEY = "summaries"  # meta key: '1' once refresh() has run on this database
 
 # Which summaries depend on which contract tables.
@@ -156,8 +157,10 @@ def refresh(conn: Connection, tables: set[str] | list[str], townships: set[str] 
         else:
             scope = None if townships is None else set(townships)
         conn.execute(delete(table).where(_scope(table.c.township_code, scope)) if scope is not None else delete(table))
-        for batch in _batches(build(conn, scope)):
-            conn.execute(table.insert(), batch)
+        codes = sorted(scope) if scope is not None else [r[0] for r in conn.execute(select(T.township.c.code))]
+        for start in range(0, len(codes), CHUNK):  # a few townships at a time: memory stays flat at any scale
+            for batch in _batches(build(conn, set(codes[start:start + CHUNK]))):
+                conn.execute(table.insert(), batch)
     db.set_meta(conn, READY_KEY, "1")
 
 
