@@ -169,6 +169,7 @@ def ensure_demo(url: str, scale: str, *, force: bool = False, log=print) -> tupl
             ready = summaries.is_ready(conn)
         if found == scale and ready and db.is_demo(engine) and not force:
             log(f"复用已有的 {scale} 规模演示数据库：{engine.url.render_as_string(hide_password=True)}")
+            ensure_indexes(engine, log=log)
             return engine, None
         if not db.is_demo(engine) and sum(db.row_counts(engine).values()) and not force:
             raise SystemExit("该数据库中已有非演示数据，基准测试不会覆盖它；请换一个 --db 或加 --force。")
@@ -189,6 +190,24 @@ def ensure_demo(url: str, scale: str, *, force: bool = False, log=print) -> tupl
     BUILD_INFO.update(seconds=seconds, peak_mb=child_mb if child_mb > before / 1024.0 else None)
     engine.dispose()
     return engine, seconds
+
+
+def ensure_indexes(engine: Engine, log=print) -> None:
+    """Create the indexes of lib.schema that a database built by an earlier version lacks."""
+    from sqlalchemy import inspect
+
+    from lib import schema
+
+    inspector = inspect(engine)
+    for table in schema.metadata.sorted_tables:
+        have = {ix["name"] for ix in inspector.get_indexes(table.name)}
+        for index in table.indexes:
+            if index.name not in have:
+                log(f"  创建索引 {index.name}")
+                index.create(engine)
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("ANALYZE")
 
 
 def context(engine: Engine) -> Ctx:

@@ -549,4 +549,7 @@ def build(engine: Engine, *, scale: str = "district", seed: int = 2018, progress
         db.bump_version(conn, [t.name for t in schema.CONTRACT_TABLES], "demo")
         db.set_meta(conn, "is_demo", "1")
         db.set_meta(conn, "demo_scale", scale)
+    if engine.dialect.name == "postgresql":  # fresh statistics, so the planner knows the tables are big
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("ANALYZE")
     return counts

@@ -68,6 +68,7 @@ party_org = Table(
     _in("domain", ORG_DOMAINS),
     Index("ix_party_org_township_founded", "township_code", "founded_on"),
     Index("ix_party_org_domain", "domain", "township_code"),
+    Index("ix_party_org_founded", "founded_on"),
 )
 
 enterprise = Table(
@@ -103,6 +104,7 @@ member = Table(
     _in("education", EDUCATIONS),
     _in("member_type", MEMBER_TYPES),
     Index("ix_member_org_joined", "org_code", "joined_on"),
+    Index("ix_member_joined", "joined_on"),  # latest date in the data (max) without a scan
 )
 
 outflow = Table(
@@ -116,6 +118,9 @@ outflow = Table(
     Column("branch_code", String(30), ForeignKey("party_org.code"), nullable=True),  # 流动党员党支部代码
     Column("last_contact_on", Date, nullable=True),  # 最近联系日期
     Index("ix_outflow_township_out", "township_code", "out_on"),
+    # covering the outflow KPIs: count and 失联风险 by township read from the index alone
+    Index("ix_outflow_out_township_contact", "out_on", "township_code", "last_contact_on"),
+    Index("ix_outflow_contact", "last_contact_on"),
 )
 
 ticket = Table(
@@ -180,6 +185,8 @@ cadre = Table(
     _in("education", EDUCATIONS),
     _in("rank", CADRE_RANKS),
     Index("ix_cadre_rank_township", "rank", "township_code"),
+    # covering the section-level cadre KPIs (age and education by township) without reading the rows
+    Index("ix_cadre_rank_township_birth_edu", "rank", "township_code", "birth_date", "education"),
 )
 
 # Bookkeeping: data version (bumped by every write), demo flag, per-table load times, import history.
