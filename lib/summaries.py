@@ -179,12 +179,18 @@ def is_ready(conn: Connection) -> bool:
         return False
 
 
-def _latest(table, columns: list[str], as_of: date, townships):
+def _latest(table, columns: list[str], as_of: date, townships, dialect: str = "sqlite"):
     """Return a subquery: per township in scope, `columns` of its latest row on or before as_of (NULL: none).
 
-    One index seek (PRIMARY KEY township_code, day) per township and column, whatever the number of rows.
+    One index seek (PRIMARY KEY township_code, day) per township (PostgreSQL: a LATERAL join) or per
+    township and column (SQLite has no LATERAL), whatever the number of rows.
     """
     t = T.township
+    if dialect == "postgresql":
+        row = (select(*[table.c[c] for c in columns]).where(table.c.township_code == t.c.code, table.c.day <= as_of)
+               .order_by(table.c.day.desc()).limit(1).lateral("latest_row"))
+        return (select(t.c.code.label("township_code"), *[row.c[c] for c in columns])
+                .select_from(t.join(row, true())).where(_scope(t.c.code, townships)).subquery("latest"))
 
     def value(name):
         inner = table.alias(f"l_{name}")
@@ -197,7 +203,7 @@ def _latest(table, columns: list[str], as_of: date, townships):
 def ticket_counts(conn: Connection, *, townships, as_of: date, by_township: bool) -> pd.DataFrame:
     """Return the columns of lib.queries.tickets.ticket_summary read from ticket_daily."""
     d = _latest(T.ticket_daily, ["year", "received_ytd", "on_time_ytd", "settled_ytd", "due_cum", "due_closed_cum"],
-                as_of, townships)
+                as_of, townships, conn.dialect.name)
     this_year = d.c.year == as_of.year
 
     def ytd(col):
@@ -221,7 +227,7 @@ def ticket_counts(conn: Connection, *, townships, as_of: date, by_township: bool
 
 def member_counts(conn: Connection, *, townships, as_of: date, by_township: bool) -> pd.DataFrame:
     """Return members_n (joined on or before as_of, by township of their organization) from member_daily."""
-    d = _latest(T.member_daily, ["members_cum"], as_of, townships)
+    d = _latest(T.member_daily, ["members_cum"], as_of, townships, conn.dialect.name)
     rows = select(d.c.township_code, d.c.members_cum.label("members_n")).where(d.c.members_cum.is_not(None))
     if by_township:
         stmt = rows
