@@ -142,7 +142,8 @@ BUILDERS = {"ticket_daily": (T.ticket_daily, ticket_daily_rows), "member_daily":
 def refresh(conn: Connection, tables: set[str] | list[str], townships: set[str] | None = None) -> None:
     """Bring summary tables up to date after a write to `tables` (township codes touched, None: all).
 
-    A writer that moves rows from one township to another passes both townships.
+    A writer that moves rows from one township to another passes both townships (the old one too:
+    its running totals must lose the rows). Changes to party_org rebuild member_daily entirely.
     """
     from lib import db
 
@@ -154,6 +155,8 @@ def refresh(conn: Connection, tables: set[str] | list[str], townships: set[str] 
             scope = None  # first refresh on this database: build everything
         elif not (DEPENDS[name] & touched):
             continue
+        elif name == "member_daily" and "party_org" in touched:
+            scope = None  # an organization may have moved with its members: cheap to rebuild (one GROUP BY)
         else:
             scope = None if townships is None else set(townships)
         conn.execute(delete(table).where(_scope(table.c.township_code, scope)) if scope is not None else delete(table))

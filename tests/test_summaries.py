@@ -156,3 +156,29 @@ def test_the_demo_builder_maintains_the_summaries(demo_url):
             fast = ticket_summary(engine, scope=Scope.all(), as_of=as_of, by_township=by_township)
             raw = ticket_summary_raw(engine, scope=Scope.all(), as_of=as_of, by_township=by_township)
             pd.testing.assert_frame_equal(_norm(fast), _norm(raw[list(fast.columns)]))
+
+
+def test_moving_rows_between_townships_keeps_summaries_equal(refreshed):
+    """A ticket moved to another township (both refreshed) and an organization moved with its members
+    (party_org changes rebuild member counts even when only the new township is passed)."""
+    k, o, m = schema.ticket, schema.party_org, schema.member
+    with refreshed.connect() as conn:
+        ticket = conn.execute(select(k.c.ticket_no, k.c.township_code, k.c.village_code).order_by(k.c.ticket_no)).first()
+        org = conn.execute(select(o.c.code, o.c.township_code, o.c.village_code)
+                           .where(o.c.code.in_(select(m.c.org_code))).order_by(o.c.code)).first()
+        towns = [r[0] for r in conn.execute(select(schema.township.c.code).order_by(schema.township.c.code))]
+    ticket_to = next(t for t in towns if t != ticket.township_code)
+    org_to = next(t for t in towns if t != org.township_code)
+    try:
+        with refreshed.begin() as conn:
+            conn.execute(update(k).where(k.c.ticket_no == ticket.ticket_no).values(township_code=ticket_to, village_code=None))
+            conn.execute(update(o).where(o.c.code == org.code).values(township_code=org_to, village_code=None))
+            summaries.refresh(conn, ["ticket"], {ticket.township_code, ticket_to})
+            summaries.refresh(conn, ["party_org"], {org_to})
+        assert assert_summaries_equal_raw(refreshed) > 100
+    finally:
+        with refreshed.begin() as conn:
+            conn.execute(update(k).where(k.c.ticket_no == ticket.ticket_no).values(
+                township_code=ticket.township_code, village_code=ticket.village_code))
+            conn.execute(update(o).where(o.c.code == org.code).values(
+                township_code=org.township_code, village_code=org.village_code))
