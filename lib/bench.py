@@ -324,12 +324,14 @@ def _label(name: str, kwargs: dict) -> str:
     return short + (f"（{'，'.join(extra)}）" if extra else "")
 
 
-def measure_queries(ctx: Ctx, pages: dict[str, list], repeat: int) -> dict[str, PageResult]:
+def measure_queries(ctx: Ctx, pages: dict[str, list], repeat: int, log=None) -> dict[str, PageResult]:
     """Time every page's query functions uncached, the page's queries together uncached and warm."""
     from lib import cached
 
     results = {}
     for page, entries in pages.items():
+        if log:
+            log(f"  {page}")
         calls = [(name, resolve(name), kwargs) for name, kwargs in entries]
         calls = [(n, f, kw) for n, f, kw in calls if f is not None]
         result = PageResult(page, domains=tuple(sorted({d for n, _, _ in calls for d in DOMAINS.get(n, ())})))
@@ -747,7 +749,7 @@ def run(*, scale: str, url: str | None = None, repeat: int = 5, apptest: bool = 
     ctx = context(engine)
     counts = db.row_counts(engine)
     log("测量页面查询…")
-    results = measure_queries(ctx, registry, repeat)
+    results = measure_queries(ctx, registry, repeat, log=log)
     if apptest:
         log("AppTest 运行每个页面（冷、热）…")
         measure_apptest(results, only=pages)
