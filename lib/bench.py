@@ -213,6 +213,11 @@ def ensure_demo(url: str, scale: str, *, force: bool = False, log=print) -> tupl
 
             found = conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == "demo_scale")).scalar()
             ready = summaries.is_ready(conn)
+        if found == scale and not ready and db.is_demo(engine) and not force:  # built before summaries existed
+            log("为已有的演示数据库生成汇总表…")
+            with engine.begin() as conn:
+                summaries.refresh(conn, [t.name for t in schema.CONTRACT_TABLES])
+            ready = True
         if found == scale and ready and db.is_demo(engine) and not force:
             log(f"复用已有的 {scale} 规模演示数据库：{engine.url.render_as_string(hide_password=True)}")
             ensure_indexes(engine, log=log)
