@@ -748,7 +748,8 @@ def run(*, scale: str, url: str | None = None, repeat: int = 5, apptest: bool = 
         Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
     engine, build_s = ensure_demo(url, scale, force=force, log=log)
     if build_s is not None:
-        log(f"演示数据生成用时 {build_s:,.1f} 秒，峰值内存 {peak_rss_mb():,.0f} MB")
+        log(f"演示数据生成用时 {build_s:,.1f} 秒（CPU {BUILD_INFO.get('cpu_s', 0):,.0f} 秒），"
+            f"生成进程峰值内存 {BUILD_INFO.get('peak_mb') or 0:,.0f} MB")
     os.environ["DATABASE_URL"] = engine.url.render_as_string(hide_password=False)
     dialect = engine.dialect.name
     ctx = context(engine)
