@@ -19,12 +19,15 @@ from typing import Iterator
 import numpy as np
 from sqlalchemy import Engine
 
-from lib import db, schema
+from lib import db, schema, summaries
 from lib.idcodes import CREDIT_ALPHABET, credit_check_char, make_id_number
 from lib.places import DESTINATIONS, DISTRICT_AREA_CODE, DISTRICT_NAME, TOWNSHIPS
 from lib.rules import quarter_end, ticket_derived
 
 SCALES = {"district": 1, "city": 10, "province": 156}
+# The other districts of a city or province are denser than 梁园区 (DESIGN.md scale targets: a city has
+# ~300k members and ~3M tickets in ~10 districts): (members, tickets) multipliers for districts k > 0.
+DENSITY = {"district": (1.0, 1.0), "city": (2.5, 3.25), "province": (1.6, 3.25)}
 START, END = date(2016, 1, 1), date(2018, 12, 31)
 DEMO_AS_OF = END
 
@@ -131,8 +134,12 @@ def _credit_code(rng: random.Random, prefix: str, area: str) -> str:
     return body + credit_check_char(body)
 
 
-def generate(k: int, seed: int) -> Iterator[tuple[schema.Table, list[dict]]]:
-    """Yield (table, rows) batches for district k, in foreign-key order."""
+def generate(k: int, seed: int, density: tuple[float, float] = (1.0, 1.0)) -> Iterator[tuple[schema.Table, list[dict]]]:
+    """Yield (table, rows) batches for district k, in foreign-key order.
+
+    `density` multiplies members and tickets of districts k > 0 (district 0 is always 梁园区 as published).
+    """
+    member_density, ticket_density = density if k else (1.0, 1.0)
     d = district(k)
     rng = random.Random(seed * 1_000 + k)
     nprng = np.random.default_rng(seed * 1_000 + k)
@@ -278,8 +285,8 @@ def generate(k: int, seed: int) -> Iterator[tuple[schema.Table, list[dict]]]:
     # party members (~13k): members of every organization, formal members of firms as declared
     members: list[dict] = []
 
-    def add_members(org_code: str, n: int, *, rural: bool = False, young: bool = False) -> None:
-        for _ in range(n):
+    def add_members(org_code: str, n: int, *, rural: bool = False, young: bool = False, scaled: bool = True) -> None:
+        for _ in range(round(n * member_density) if scaled else n):
             male = rng.random() < (0.72 if rural else 0.6)
             birth = _date_between(rng, date(1975 if young else 1938, 1, 1), date(1996, 12, 31))
             joined = _date_between(rng, max(date(birth.year + 18, birth.month, min(birth.day, 28)), date(1960, 1, 1)), END)
@@ -298,7 +305,7 @@ def generate(k: int, seed: int) -> Iterator[tuple[schema.Table, list[dict]]]:
         add_members(org_code, rng.randrange(30, 70))
     for e in enterprises:
         if e["org_code"] and e["members_n"]:
-            add_members(e["org_code"], e["members_n"], young=True)
+            add_members(e["org_code"], e["members_n"], young=True, scaled=False)  # as declared
     village_members = [m for m in members if m["org_code"].endswith("D") and not m["org_code"].endswith("D000")]
     for start in range(0, len(members), 5000):
         yield schema.member, members[start:start + 5000]
@@ -334,7 +341,7 @@ def generate(k: int, seed: int) -> Iterator[tuple[schema.Table, list[dict]]]:
         i += n
     yield schema.outflow, outflow_rows
 
-    yield from _tickets(d, rng, nprng, villages)
+    yield from _tickets(d, rng, nprng, villages, ticket_density)
     yield schema.survey, _surveys(d, rng)
     yield schema.petition, _petitions(d, rng, nprng)
     yield schema.cadre, _cadres(d, rng, names, streets + rural)
@@ -394,7 +401,7 @@ def _day_weights(year: int) -> tuple[list[date], np.ndarray]:
     return days, arr / arr.sum()
 
 
-def _tickets(d: District, rng: random.Random, nprng: np.random.Generator, villages: list[dict]):
+def _tickets(d: District, rng: random.Random, nprng: np.random.Generator, villages: list[dict], density: float = 1.0):
     town_cum = list(np.cumsum([2.2 if t[2] == "街道" else 1.0 for t in d.townships]))
     villages_by_town: dict[str, list[dict]] = {}
     for v in villages:
@@ -402,6 +409,7 @@ def _tickets(d: District, rng: random.Random, nprng: np.random.Generator, villag
     seq = 0
     batch: list[dict] = []
     for year, (cert_n, other_n) in TICKETS_PER_YEAR.items():
+        cert_n, other_n = round(cert_n * density), round(other_n * density)
         days, weights = _day_weights(year)
         online_share = {2016: 0.10, 2017: 0.22, 2018: 0.34}[year]
         for cats, cat_weights, total in ((CERTIFICATE_CATEGORIES, CERT_WEIGHTS, cert_n), (OTHER_CATEGORIES, OTHER_WEIGHTS, other_n)):
@@ -532,12 +540,16 @@ def build(engine: Engine, *, scale: str = "district", seed: int = 2018, progress
     counts: dict[str, int] = {}
     with engine.begin() as conn:
         for k in range(SCALES[scale]):
-            for table, rows in generate(k, seed):
+            for table, rows in generate(k, seed, DENSITY[scale]):
                 conn.execute(table.insert(), rows)
                 counts[table.name] = counts.get(table.name, 0) + len(rows)
             if progress:
                 progress(k + 1, SCALES[scale])
+        summaries.refresh(conn, [t.name for t in schema.CONTRACT_TABLES], None)
         db.bump_version(conn, [t.name for t in schema.CONTRACT_TABLES], "demo")
         db.set_meta(conn, "is_demo", "1")
         db.set_meta(conn, "demo_scale", scale)
+    if engine.dialect.name == "postgresql":  # fresh statistics, so the planner knows the tables are big
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("ANALYZE")
     return counts

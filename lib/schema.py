@@ -68,6 +68,7 @@ party_org = Table(
     _in("domain", ORG_DOMAINS),
     Index("ix_party_org_township_founded", "township_code", "founded_on"),
     Index("ix_party_org_domain", "domain", "township_code"),
+    Index("ix_party_org_founded", "founded_on"),
 )
 
 enterprise = Table(
@@ -103,6 +104,7 @@ member = Table(
     _in("education", EDUCATIONS),
     _in("member_type", MEMBER_TYPES),
     Index("ix_member_org_joined", "org_code", "joined_on"),
+    Index("ix_member_joined", "joined_on"),  # latest date in the data (max) without a scan
 )
 
 outflow = Table(
@@ -116,6 +118,9 @@ outflow = Table(
     Column("branch_code", String(30), ForeignKey("party_org.code"), nullable=True),  # 流动党员党支部代码
     Column("last_contact_on", Date, nullable=True),  # 最近联系日期
     Index("ix_outflow_township_out", "township_code", "out_on"),
+    # covering the outflow KPIs: count and 失联风险 by township read from the index alone
+    Index("ix_outflow_out_township_contact", "out_on", "township_code", "last_contact_on"),
+    Index("ix_outflow_contact", "last_contact_on"),
 )
 
 ticket = Table(
@@ -180,6 +185,8 @@ cadre = Table(
     _in("education", EDUCATIONS),
     _in("rank", CADRE_RANKS),
     Index("ix_cadre_rank_township", "rank", "township_code"),
+    # covering the section-level cadre KPIs (age and education by township) without reading the rows
+    Index("ix_cadre_rank_township_birth_edu", "rank", "township_code", "birth_date", "education"),
 )
 
 # Bookkeeping: data version (bumped by every write), demo flag, per-table load times, import history.
@@ -208,3 +215,25 @@ import_log = Table(
 
 # Tables of the data contract, in an order that satisfies foreign keys when loading.
 CONTRACT_TABLES = (township, village, party_org, enterprise, member, outflow, ticket, survey, petition, cadre)
+
+# Summary tables (lib.summaries): derived from the contract tables, never imported or edited by hand.
+# ticket_daily: for each township and each day on which something happened to its tickets, running totals
+# from which the ticket KPIs at any as-of date are read in one row per township (see lib.summaries).
+ticket_daily = Table(
+    "ticket_daily", metadata,
+    Column("township_code", String(20), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("year", Integer, nullable=False),  # year of `day`: the *_ytd columns restart every year
+    Column("received_ytd", Integer, nullable=False),  # received in year(day), on or before day
+    Column("on_time_ytd", Integer, nullable=False),  # received in year(day), closed on time on or before day
+    Column("settled_ytd", Integer, nullable=False),  # received in year(day), closed or past due on or before day
+    Column("due_cum", Integer, nullable=False),  # any year: due on or before day
+    Column("due_closed_cum", Integer, nullable=False),  # any year: due and closed on or before day
+)
+member_daily = Table(
+    "member_daily", metadata,
+    Column("township_code", String(20), primary_key=True),  # township of the member's organization
+    Column("day", Date, primary_key=True),
+    Column("members_cum", Integer, nullable=False),  # members who joined on or before day
+)
+SUMMARY_TABLES = (ticket_daily, member_daily)

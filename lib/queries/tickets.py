@@ -34,7 +34,20 @@ def open_overdue(end: datetime):
 
 
 def ticket_summary(engine: Engine, *, scope: Scope, as_of: date, by_township: bool = False) -> pd.DataFrame:
-    """Return tickets_n (this calendar year up to as_of), on-time numerator and base, and open overdue (any year)."""
+    """Return tickets_n (this calendar year up to as_of), on-time numerator and base, and open overdue (any year).
+
+    Read from the ticket_daily summary (lib.summaries) when it is maintained, else aggregated from the tickets.
+    """
+    from lib import summaries
+
+    with engine.connect() as conn:
+        if summaries.is_ready(conn):
+            return summaries.ticket_counts(conn, townships=scope.townships, as_of=as_of, by_township=by_township)
+    return ticket_summary_raw(engine, scope=scope, as_of=as_of, by_township=by_township)
+
+
+def ticket_summary_raw(engine: Engine, *, scope: Scope, as_of: date, by_township: bool = False) -> pd.DataFrame:
+    """Return the columns of ticket_summary aggregated from the raw tickets (the definition the summary must equal)."""
     k = T.ticket
     end, year_start = day_end(as_of), datetime(as_of.year, 1, 1)
     this_year = k.c.received_at >= year_start

@@ -1,0 +1,785 @@
+"""Benchmark of every page at a demo scale: query times, AppTest page runs, memory, and two references.
+
+`run(url, scale)` builds (or reuses) the demo database at `scale`, then for every page of PAGES:
+- each query function's uncached time (median of `repeat` runs) and the page's queries together,
+  uncached (median of `repeat`) and warm (through lib.cached, the app's st.cache_data layer);
+and for every pages/*.py file that exists: a full AppTest run with a cold cache and again warm;
+the peak RSS of the process after the page work (the app's own footprint); then the references on the
+same data: (a) the naive way, `pd.read_sql` of the raw columns and a pandas groupby, (b) DuckDB
+running the same aggregates on a copy of the data (loaded from the same pandas frames).
+It prints one table, writes it to bench/results-<scale>-<dialect>.md and ends with one SUMMARY line.
+
+Only functions that run AppTest or lib.cached import streamlit (inside the function).
+"""
+from __future__ import annotations
+
+import gc
+import importlib
+import os
+import platform
+import resource
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any, Callable
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from lib import db
+from lib.rules import minus_months, minus_years
+from lib.scope import Scope
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Ctx:
+    """What a page's query arguments are computed from: the data's as-of date and one township."""
+
+    engine: Engine
+    as_of: date
+    township: str
+    period: str | None
+
+
+# A registry argument is a value, or a function of Ctx (so the as-of date is the data's own).
+AS_OF = lambda c: c.as_of  # noqa: E731
+YEAR_BEFORE = lambda c: minus_years(c.as_of, 1)  # noqa: E731
+PERIOD = lambda c: c.period  # noqa: E731
+ONE_TOWNSHIP = lambda c: Scope.of(c.township)  # noqa: E731
+ALL = Scope.all()
+
+# The queries every page runs in ui.page_setup (before its own).
+SETUP = [("lib.queries.common.latest_date", {}), ("lib.queries.common.earliest_date", {}),
+         ("lib.queries.common.townships", {"scope": ALL})]
+
+# Page file -> [(query function "module.name", kwargs)], in the order the page calls them (its default view).
+# Functions that do not exist (yet) are skipped; one that fails is reported in the table. Extend this when a page
+# gains queries: the benchmark, its references and budgets follow. The entries of the pages written in parallel
+# (coverage, cadres, outflow, satisfaction, services, township, data) follow their branches at the time of writing.
+S = "lib.queries."
+PAGES: dict[str, list[tuple[str, dict]]] = {
+    "pages/overview.py": SETUP + [
+        (S + "kpis.kpi_counts", {"scope": ALL, "as_of": AS_OF}),
+        (S + "kpis.kpi_counts", {"scope": ALL, "as_of": YEAR_BEFORE}),
+        (S + "kpis.kpis_by_township", {"scope": ALL, "as_of": AS_OF}),
+    ],
+    "pages/coverage.py": SETUP + [
+        (S + "coverage.coverage_summary", {"scope": ALL, "as_of": AS_OF}),
+        (S + "coverage.coverage_summary", {"scope": ALL, "as_of": AS_OF, "by_township": True}),
+        (S + "coverage.coverage_by_township", {"scope": ALL, "as_of": AS_OF, "kind": "非公企业"}),
+        (S + "coverage.coverage_by_township", {"scope": ALL, "as_of": YEAR_BEFORE, "kind": "非公企业"}),
+        (S + "coverage.coverage_founded_by_month", {"scope": ALL, "as_of": AS_OF, "kind": "非公企业"}),
+        (S + "coverage.coverage_by_industry", {"scope": ALL, "as_of": AS_OF, "kind": "非公企业"}),
+        (S + "coverage.coverage_by_size", {"scope": ALL, "as_of": AS_OF, "kind": "非公企业"}),
+        (S + "coverage.should_build_list", {"scope": ALL, "as_of": AS_OF, "kind": "非公企业", "limit": 200}),
+    ],
+    "pages/outflow.py": SETUP + [
+        (S + "outflow.outflow_summary", {"scope": ALL, "as_of": AS_OF}),
+        (S + "outflow.outflow_summary", {"scope": ALL, "as_of": AS_OF, "by_township": True}),
+        (S + "outflow.outflow_totals", {"scope": ALL, "as_of": AS_OF}),
+        (S + "outflow.outflow_flows", {"scope": ALL, "as_of": AS_OF, "limit": 2000}),
+        (S + "outflow.outflow_by_destination", {"scope": ALL, "as_of": AS_OF, "level": "city"}),
+        (S + "outflow.outflow_by_township", {"scope": ALL, "as_of": AS_OF}),
+        (S + "outflow.outflow_branches", {"scope": ALL, "as_of": AS_OF}),
+        (S + "outflow.at_risk_members", {"scope": ALL, "as_of": AS_OF, "limit": 200}),
+    ],
+    "pages/services.py": SETUP + [
+        (S + "tickets.ticket_summary", {"scope": ALL, "as_of": AS_OF}),
+        (S + "tickets.ticket_summary", {"scope": ALL, "as_of": YEAR_BEFORE}),
+        (S + "tickets.ticket_summary", {"scope": ALL, "as_of": AS_OF, "by_township": True}),
+        (S + "services.tickets_by_township", {"scope": ALL, "as_of": AS_OF}),
+        (S + "services.close_days_histogram", {"scope": ALL, "as_of": AS_OF}),
+        (S + "services.tickets_by_township", {"scope": ALL, "as_of": YEAR_BEFORE}),
+        (S + "services.close_days_histogram", {"scope": ALL, "as_of": YEAR_BEFORE}),
+        (S + "services.tickets_by_month", {"scope": ALL, "as_of": AS_OF, "by": "category"}),
+        (S + "services.ticket_categories", {"scope": ALL, "as_of": AS_OF}),
+        (S + "services.on_time_by_month", {"scope": ALL, "as_of": AS_OF}),
+        (S + "services.tickets_by_station", {"scope": ALL, "as_of": AS_OF, "limit": 15}),
+        (S + "services.close_days_histogram", {"scope": ALL, "as_of": AS_OF, "by": "category"}),
+        (S + "services.tickets_by_category_township", {"scope": ALL, "as_of": AS_OF}),
+        (S + "services.overdue_days_histogram", {"scope": ALL, "as_of": AS_OF}),
+        (S + "services.tickets_by_station", {"scope": ALL, "as_of": AS_OF, "limit": 1000}),
+    ],
+    "pages/satisfaction.py": SETUP + [
+        (S + "satisfaction.latest_period", {"scope": ALL, "as_of": AS_OF}),
+        (S + "satisfaction.satisfaction_summary", {"scope": ALL, "period": PERIOD}),
+        (S + "satisfaction.satisfaction_summary", {"scope": ALL, "period": PERIOD, "by_township": True}),
+        (S + "satisfaction.satisfaction_by_period", {"scope": ALL, "as_of": AS_OF}),
+        (S + "satisfaction.satisfaction_by_township_period", {"scope": ALL, "as_of": AS_OF}),
+        (S + "satisfaction.ticket_ratings_by_month", {"scope": ALL, "as_of": AS_OF}),
+        (S + "petitions.petitions_by_month", {"scope": ALL, "as_of": AS_OF}),
+        (S + "petitions.petitions_by_township", {"scope": ALL, "as_of": AS_OF}),
+    ],
+    "pages/cadres.py": SETUP + [
+        (S + "cadres.cadre_summary", {"scope": ALL, "as_of": AS_OF}),
+        (S + "cadres.cadre_summary", {"scope": ALL, "as_of": AS_OF, "by_township": True}),
+        (S + "cadres.cadre_shares_by_unit_type", {"scope": ALL, "as_of": AS_OF, "section_only": True}),
+        (S + "cadres.cadre_retirements", {"scope": ALL, "as_of": AS_OF, "section_only": True}),
+        (S + "cadres.cadres_by_age_gender", {"scope": ALL, "as_of": AS_OF, "section_only": True}),
+        (S + "cadres.cadre_shares_by_township", {"scope": ALL, "as_of": AS_OF, "section_only": True}),
+    ],
+    "pages/township.py": SETUP + [
+        (S + "kpis.kpis_by_township", {"scope": ALL, "as_of": AS_OF}),
+        (S + "kpis.kpi_counts", {"scope": ONE_TOWNSHIP, "as_of": AS_OF}),
+        (S + "kpis.kpi_counts", {"scope": ONE_TOWNSHIP, "as_of": YEAR_BEFORE}),
+        (S + "coverage.coverage_summary", {"scope": ONE_TOWNSHIP, "as_of": AS_OF}),
+        (S + "township.outflow_by_destination", {"scope": ONE_TOWNSHIP, "as_of": AS_OF}),
+        (S + "services.tickets_by_month", {"scope": ONE_TOWNSHIP, "as_of": AS_OF, "by": "channel"}),
+        (S + "township.survey_by_period", {"scope": ONE_TOWNSHIP, "as_of": AS_OF}),
+        (S + "township.survey_by_period", {"scope": ALL, "as_of": AS_OF}),
+        (S + "township.cadres_by_age_band", {"scope": ONE_TOWNSHIP, "as_of": AS_OF}),
+        (S + "township.villages_profile", {"scope": ONE_TOWNSHIP, "as_of": AS_OF}),
+    ],
+    "pages/present.py": SETUP + [
+        (S + "kpis.kpi_counts", {"scope": ALL, "as_of": AS_OF}),
+        (S + "kpis.kpi_counts", {"scope": ALL, "as_of": YEAR_BEFORE}),
+        (S + "kpis.kpis_by_township", {"scope": ALL, "as_of": AS_OF}),
+    ],
+    "pages/data.py": SETUP + [
+        (S + "imports.import_history", {"scope": ALL}),
+        (S + "imports.table_status", {"scope": ALL}),
+    ],
+}
+
+# Which raw aggregations a query function stands for: the references compute these the naive way and in DuckDB.
+DOMAINS: dict[str, tuple[str, ...]] = {
+    "lib.queries.kpis.kpi_counts": ("orgs", "members", "coverage", "outflow", "tickets", "satisfaction", "cadres"),
+    "lib.queries.kpis.kpis_by_township": ("orgs", "members", "coverage", "outflow", "tickets", "satisfaction", "cadres"),
+    "lib.queries.coverage.coverage_summary": ("coverage",),
+    "lib.queries.outflow.outflow_summary": ("outflow",),
+    "lib.queries.tickets.ticket_summary": ("tickets",),
+    "lib.queries.satisfaction.satisfaction_summary": ("satisfaction",),
+    "lib.queries.cadres.cadre_summary": ("cadres",),
+    "lib.queries.orgs.org_summary": ("orgs", "members"),
+}
+
+
+def resolve(name: str) -> Callable | None:
+    """Return the function `module.name`, or None when it does not exist (yet)."""
+    module, func = name.rsplit(".", 1)
+    try:
+        return getattr(importlib.import_module(module), func)
+    except (ImportError, AttributeError):
+        return None
+
+
+def _args(kwargs: dict, ctx: Ctx) -> dict:
+    return {k: (v(ctx) if callable(v) else v) for k, v in kwargs.items()}
+
+
+def _ms(seconds: float) -> float:
+    return seconds * 1000.0
+
+
+def median_ms(fn: Callable[[], Any], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return _ms(statistics.median(times))
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, in MB."""
+    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return kb / 1024.0 if platform.system() != "Darwin" else kb / 1024.0 / 1024.0
+
+
+# ---------------------------------------------------------------- database
+
+BUILD_INFO: dict = {}
+
+
+def default_url(scale: str) -> str:
+    return f"sqlite:///{ROOT / 'bench' / f'{scale}.db'}"
+
+
+def ensure_demo(url: str, scale: str, *, force: bool = False, log=print) -> tuple[Engine, float | None]:
+    """Return an engine on a demo database at `scale`, building it unless it is there; and the build seconds."""
+    from lib import summaries
+
+    engine = db.make_engine(url)
+    try:
+        with engine.connect() as conn:
+            from sqlalchemy import select
+
+            from lib import schema
+
+            found = conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == "demo_scale")).scalar()
+            ready = summaries.is_ready(conn)
+        if found == scale and not ready and db.is_demo(engine) and not force:  # built before summaries existed
+            log("为已有的演示数据库生成汇总表…")
+            with engine.begin() as conn:
+                summaries.refresh(conn, [t.name for t in schema.CONTRACT_TABLES])
+            ready = True
+        if found == scale and ready and db.is_demo(engine) and not force:
+            log(f"复用已有的 {scale} 规模演示数据库：{engine.url.render_as_string(hide_password=True)}")
+            ensure_indexes(engine, log=log)
+            return engine, None
+        if not db.is_demo(engine) and sum(db.row_counts(engine).values()) and not force:
+            raise SystemExit("该数据库中已有非演示数据，基准测试不会覆盖它；请换一个 --db 或加 --force。")
+    except SystemExit:
+        raise
+    except Exception:  # noqa: BLE001 - no schema yet: build
+        pass
+    log(f"正在生成 {scale} 规模演示数据（{engine.url.render_as_string(hide_password=True)}）…")
+    # in a child process, so its time and peak memory are its own and do not count as the app's
+    import subprocess
+
+    started = time.perf_counter()
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+    subprocess.run([sys.executable, "-m", "lib.cli", "demo", "--scale", scale, "--force", "--db",
+                    engine.url.render_as_string(hide_password=False)], cwd=ROOT, check=True)
+    seconds = time.perf_counter() - started
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    child_mb = usage.ru_maxrss / 1024.0
+    BUILD_INFO.update(seconds=seconds, peak_mb=child_mb if child_mb > before / 1024.0 else None,
+                      cpu_s=usage.ru_utime + usage.ru_stime - cpu_before)
+    engine.dispose()
+    return engine, seconds
+
+
+def ensure_indexes(engine: Engine, log=print) -> None:
+    """Create the indexes of lib.schema that a database built by an earlier version lacks."""
+    from sqlalchemy import inspect
+
+    from lib import schema
+
+    inspector = inspect(engine)
+    for table in schema.metadata.sorted_tables:
+        have = {ix["name"] for ix in inspector.get_indexes(table.name)}
+        for index in table.indexes:
+            if index.name not in have:
+                log(f"  创建索引 {index.name}")
+                index.create(engine)
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("ANALYZE")
+
+
+def context(engine: Engine) -> Ctx:
+    from sqlalchemy import select
+
+    from lib import schema
+    from lib.queries.common import latest_date
+    from lib.queries.satisfaction import latest_period
+
+    as_of = latest_date(engine) or date.today()
+    with engine.connect() as conn:
+        # the busiest township: the one a drill-down is slowest for
+        from sqlalchemy import func
+
+        k = schema.ticket
+        town = conn.execute(select(k.c.township_code).group_by(k.c.township_code).order_by(func.count().desc()).limit(1)).scalar()
+        town = town or conn.execute(select(schema.township.c.code).limit(1)).scalar()
+    return Ctx(engine, as_of, town, latest_period(engine, scope=Scope.all(), as_of=as_of))
+
+
+# ---------------------------------------------------------------- page queries
+
+@dataclass
+class QueryTime:
+    name: str
+    label: str
+    uncached_ms: float | None
+
+
+@dataclass
+class PageResult:
+    page: str
+    queries: list[QueryTime] = field(default_factory=list)
+    uncached_ms: float | None = None
+    aggregates_ms: float | None = None  # uncached time of the queries the references also compute (not SETUP)
+    warm_ms: float | None = None
+    apptest_cold_ms: float | None = None
+    apptest_warm_ms: float | None = None
+    apptest_error: str | None = None
+    pandas_ms: float | None = None
+    duckdb_ms: float | None = None
+    domains: tuple[str, ...] = ()
+
+    @property
+    def speedup_vs_pandas(self) -> float | None:
+        return self.pandas_ms / self.aggregates_ms if self.pandas_ms and self.aggregates_ms else None
+
+    @property
+    def ratio_vs_duckdb(self) -> float | None:
+        return self.aggregates_ms / self.duckdb_ms if self.duckdb_ms and self.aggregates_ms else None
+
+
+def _label(name: str, kwargs: dict) -> str:
+    short = name.replace("lib.queries.", "")
+    extra = []
+    for k, v in kwargs.items():
+        if v is YEAR_BEFORE:
+            extra.append("上年同期")
+        elif v is ONE_TOWNSHIP:
+            extra.append("单个乡镇")
+        elif k == "by_township" and v:
+            extra.append("分乡镇")
+        elif k in ("by", "level", "kind", "limit"):
+            extra.append(f"{k}={v}")
+    return short + (f"（{'，'.join(extra)}）" if extra else "")
+
+
+def measure_queries(ctx: Ctx, pages: dict[str, list], repeat: int, log=None) -> dict[str, PageResult]:
+    """Time every page's query functions uncached, the page's queries together uncached and warm."""
+    from lib import cached
+
+    results = {}
+    for page, entries in pages.items():
+        if log:
+            log(f"  {page}")
+        calls = [(name, resolve(name), kwargs) for name, kwargs in entries]
+        calls = [(n, f, kw) for n, f, kw in calls if f is not None]
+        result = PageResult(page, domains=tuple(sorted({d for n, _, _ in calls for d in DOMAINS.get(n, ())})))
+        ok = []
+        for name, fn, kwargs in calls:
+            args = _args(kwargs, ctx)
+            try:
+                fn(ctx.engine, **args)
+            except Exception as exc:  # noqa: BLE001 - a registry entry out of date: report it, measure the rest
+                result.queries.append(QueryTime(name, f"{_label(name, kwargs)} 出错：{type(exc).__name__}: {exc}"[:160], None))
+                continue
+            ok.append((name, fn, kwargs))
+            result.queries.append(QueryTime(name, _label(name, kwargs),
+                                            median_ms(lambda: fn(ctx.engine, **args), repeat)))
+        calls = ok
+
+        def page_uncached():
+            for _, fn, kwargs in calls:
+                fn(ctx.engine, **_args(kwargs, ctx))
+
+        def page_warm():
+            for _, fn, kwargs in calls:
+                cached.query(fn, **_args(kwargs, ctx))
+
+        def page_aggregates():
+            for name, fn, kwargs in calls:
+                if name in DOMAINS:
+                    fn(ctx.engine, **_args(kwargs, ctx))
+
+        if calls:
+            result.uncached_ms = median_ms(page_uncached, repeat)
+            if any(name in DOMAINS for name, _, _ in calls):
+                result.aggregates_ms = median_ms(page_aggregates, repeat)
+            page_warm()  # fill the cache
+            result.warm_ms = median_ms(page_warm, repeat)
+        results[page] = result
+    return results
+
+
+# ---------------------------------------------------------------- AppTest
+
+def measure_apptest(results: dict[str, PageResult], timeout: float = 120, only: list[str] | None = None) -> None:
+    """Run every pages/*.py (or those in `only`) in AppTest with a cold cache, then warm (same process: shared cache)."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    # The harness scans installed packages for components on each new AppTest (~0.5 s); a server does it once
+    # at start-up. Scan once here and share the result, so the times are the page's own.
+    manager = None
+    try:
+        from streamlit.components.v2.component_manager import BidiComponentManager
+
+        manager = BidiComponentManager()
+        manager.discover_and_register_components(start_file_watching=False)
+    except Exception:  # noqa: BLE001 - another Streamlit version: leave the harness as it is
+        manager = None
+
+    def new_test(path: Path) -> AppTest:
+        at = AppTest.from_file(str(path), default_timeout=timeout)
+        if manager is not None and hasattr(at, "_bidi_component_manager"):
+            at._bidi_component_manager = manager
+        return at
+
+    paths = [p for p in sorted((ROOT / "pages").glob("*.py"))
+             if not only or p.relative_to(ROOT).as_posix() in only or p.stem in only]
+    if paths:  # imports (plotly, pydeck, ui) happen once per server process: not part of a page's cold run
+        try:
+            new_test(paths[0]).run()
+        except Exception:  # noqa: BLE001 - measured (and reported) below
+            pass
+    for path in paths:
+        page = path.relative_to(ROOT).as_posix()
+        result = results.setdefault(page, PageResult(page))
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        times = []
+        for _ in range(2):
+            at = new_test(path)
+            started = time.perf_counter()
+            try:
+                at.run()
+            except Exception as exc:  # noqa: BLE001 - a page that times out is reported, not fatal
+                result.apptest_error = f"{type(exc).__name__}: {exc}"[:200]
+                break
+            times.append(_ms(time.perf_counter() - started))
+            if at.exception:
+                result.apptest_error = str(at.exception[0].message)[:200]
+        if len(times) == 2:
+            result.apptest_cold_ms, result.apptest_warm_ms = times
+
+
+# ---------------------------------------------------------------- references
+
+# Columns the naive way reads per table (the columns the aggregates need, not SELECT *: a fair reference).
+REF_COLUMNS = {
+    "township": ["code"],
+    "village": ["township_code"],
+    "party_org": ["code", "township_code", "domain", "founded_on"],
+    "member": ["org_code", "joined_on"],
+    "enterprise": ["township_code", "kind", "org_code", "instructor", "members_n"],
+    "outflow": ["township_code", "out_on", "last_contact_on"],
+    "ticket": ["township_code", "received_at", "due_at", "closed_at"],
+    "survey": ["township_code", "period", "respondents_n", "satisfied_n", "basic_satisfied_n"],
+    "cadre": ["township_code", "rank", "birth_date", "education"],
+}
+DOMAIN_TABLES = {
+    "orgs": ("township", "village", "party_org"), "members": ("member", "party_org"),
+    "coverage": ("enterprise", "party_org"), "outflow": ("outflow",), "tickets": ("ticket",),
+    "satisfaction": ("survey",), "cadres": ("cadre",),
+}
+DATE_COLUMNS = {"founded_on", "joined_on", "out_on", "last_contact_on", "received_at", "due_at", "closed_at", "birth_date"}
+
+
+def read_raw(engine: Engine, table: str) -> pd.DataFrame:
+    """The naive way's first step: pd.read_sql of the raw rows."""
+    from sqlalchemy import select
+
+    from lib import schema
+
+    t = schema.metadata.tables[table]
+    with engine.connect() as conn:
+        frame = pd.read_sql(select(*[t.c[c] for c in REF_COLUMNS[table]]), conn)
+    for col in frame.columns:
+        if col in DATE_COLUMNS:
+            frame[col] = pd.to_datetime(frame[col])
+    return frame
+
+
+def _pandas_domain(domain: str, f: dict[str, pd.DataFrame], as_of: date, period: str | None) -> None:
+    """Compute the domain's counts at as_of, for the whole area and per township, with pandas."""
+    end = pd.Timestamp(as_of) + pd.Timedelta(days=1)
+    cut = pd.Timestamp(as_of)
+    if domain == "orgs":
+        f["township"].groupby("code").size()
+        f["village"].groupby("township_code").size()
+        o = f["party_org"][f["party_org"]["founded_on"] <= cut]
+        o.assign(flow=o["domain"] == "流动党员").groupby("township_code").agg(n=("code", "size"), flow=("flow", "sum"))
+    elif domain == "members":
+        m = f["member"][f["member"]["joined_on"] <= cut].merge(f["party_org"][["code", "township_code"]],
+                                                                 left_on="org_code", right_on="code")
+        m.groupby("township_code").size()
+    elif domain == "coverage":
+        e = f["enterprise"].merge(f["party_org"][["code", "founded_on"]], left_on="org_code", right_on="code", how="left")
+        covered = e["founded_on"].notna() & (e["founded_on"] <= cut)
+        work = covered | (e["instructor"].notna() & (e["instructor"] != ""))
+        e.assign(np_=e["kind"] == "非公企业", cov=covered & (e["kind"] == "非公企业"), work=work,
+                 sb=(e["members_n"] >= 3) & ~covered).groupby("township_code")[["np_", "cov", "work", "sb"]].sum()
+    elif domain == "outflow":
+        o = f["outflow"][f["outflow"]["out_on"] <= cut]
+        risk = o["last_contact_on"].isna() | (o["last_contact_on"] < pd.Timestamp(minus_months(as_of, 6)))
+        o.assign(risk=risk).groupby("township_code").agg(n=("risk", "size"), risk=("risk", "sum"))
+    elif domain == "tickets":
+        k = f["ticket"]
+        k = k[k["received_at"] < end]
+        this_year = k["received_at"] >= pd.Timestamp(as_of.year, 1, 1)
+        closed = k["closed_at"].notna() & (k["closed_at"] < end)
+        k.assign(n=this_year, on_time=this_year & closed & (k["closed_at"] <= k["due_at"]),
+                 base=this_year & (closed | (k["due_at"] < end)), overdue=~closed & (k["due_at"] < end)) \
+            .groupby("township_code")[["n", "on_time", "base", "overdue"]].sum()
+    elif domain == "satisfaction":
+        s = f["survey"][f["survey"]["period"] == (period or "")]
+        s.groupby("township_code")[["respondents_n", "satisfied_n", "basic_satisfied_n"]].sum()
+    elif domain == "cadres":
+        c = f["cadre"][f["cadre"]["rank"].isin(["正科", "副科"]) & (f["cadre"]["birth_date"] <= cut)]
+        c.assign(young=c["birth_date"] > pd.Timestamp(minus_years(as_of, 41)),
+                 ba=c["education"].isin(["大学本科", "研究生"])).groupby("township_code", dropna=False)[["young", "ba"]].sum()
+
+
+def _duckdb_sql(domain: str, as_of: date, period: str | None) -> list[str]:
+    """The same aggregates in DuckDB SQL (per township; the whole-area row is their sum)."""
+    end = (as_of + timedelta(days=1)).isoformat()
+    d = as_of.isoformat()
+    y0 = date(as_of.year, 1, 1).isoformat()
+    if domain == "orgs":
+        return ["SELECT code, count(*) FROM township GROUP BY code",
+                "SELECT township_code, count(*) FROM village GROUP BY township_code",
+                f"SELECT township_code, count(*), count(*) FILTER (WHERE domain = '流动党员') FROM party_org "
+                f"WHERE founded_on <= DATE '{d}' GROUP BY township_code"]
+    if domain == "members":
+        return [f"SELECT o.township_code, count(*) FROM member m JOIN party_org o ON m.org_code = o.code "
+                f"WHERE m.joined_on <= DATE '{d}' GROUP BY o.township_code"]
+    if domain == "coverage":
+        cov = f"(o.code IS NOT NULL AND o.founded_on <= DATE '{d}')"
+        return [f"SELECT e.township_code, count(*) FILTER (WHERE kind = '非公企业'), "
+                f"count(*) FILTER (WHERE kind = '非公企业' AND {cov}), "
+                f"count(*) FILTER (WHERE {cov} OR coalesce(instructor, '') <> ''), "
+                f"count(*) FILTER (WHERE members_n >= 3 AND NOT {cov}) "
+                f"FROM enterprise e LEFT JOIN party_org o ON e.org_code = o.code GROUP BY e.township_code"]
+    if domain == "outflow":
+        cut = minus_months(as_of, 6).isoformat()
+        return [f"SELECT township_code, count(*), count(*) FILTER (WHERE last_contact_on IS NULL OR "
+                f"last_contact_on < DATE '{cut}') FROM outflow WHERE out_on <= DATE '{d}' GROUP BY township_code"]
+    if domain == "tickets":
+        closed = f"(closed_at IS NOT NULL AND closed_at < TIMESTAMP '{end}')"
+        year = f"received_at >= TIMESTAMP '{y0}'"
+        return [f"SELECT township_code, count(*) FILTER (WHERE {year}), "
+                f"count(*) FILTER (WHERE {year} AND {closed} AND closed_at <= due_at), "
+                f"count(*) FILTER (WHERE {year} AND ({closed} OR due_at < TIMESTAMP '{end}')), "
+                f"count(*) FILTER (WHERE NOT {closed} AND due_at < TIMESTAMP '{end}') "
+                f"FROM ticket WHERE received_at < TIMESTAMP '{end}' GROUP BY township_code"]
+    if domain == "satisfaction":
+        return [f"SELECT township_code, sum(respondents_n), sum(satisfied_n), sum(basic_satisfied_n) FROM survey "
+                f"WHERE period = '{period or ''}' GROUP BY township_code"]
+    if domain == "cadres":
+        young = minus_years(as_of, 41).isoformat()
+        return [f"SELECT township_code, count(*), count(*) FILTER (WHERE birth_date > DATE '{young}'), "
+                f"count(*) FILTER (WHERE education IN ('大学本科', '研究生')) FROM cadre "
+                f"WHERE rank IN ('正科', '副科') AND birth_date <= DATE '{d}' GROUP BY township_code"]
+    raise KeyError(domain)
+
+
+def _page_calls(entries: list, ctx: Ctx) -> list[tuple[str, date]]:
+    """Return (domain, as_of) aggregations a page's queries stand for (each once)."""
+    out = []
+    for name, kwargs in entries:
+        if resolve(name) is None:
+            continue
+        as_of = _args(kwargs, ctx).get("as_of", ctx.as_of)
+        for d in DOMAINS.get(name, ()):
+            if (d, as_of) not in out:
+                out.append((d, as_of))
+    return out
+
+
+def measure_references(ctx: Ctx, results: dict[str, PageResult], pages: dict[str, list], repeat: int, log=print) -> dict:
+    """Time the naive pandas way and DuckDB for each page's aggregations; return the per-table read times."""
+    import duckdb
+
+    needed = sorted({t for r in results.values() for d in r.domains for t in DOMAIN_TABLES[d]})
+    frames, read_ms = {}, {}
+    for table in needed:
+        started = time.perf_counter()
+        frames[table] = read_raw(ctx.engine, table)
+        read_ms[table] = _ms(time.perf_counter() - started)
+        log(f"  pd.read_sql {table}: {len(frames[table]):,} 行 {read_ms[table]:,.0f} ms")
+    con = duckdb.connect()
+    for table, frame in frames.items():
+        con.register("frame_view", frame)
+        con.execute(f"CREATE TABLE {table} AS SELECT * FROM frame_view")
+        con.unregister("frame_view")
+    for page, result in results.items():
+        calls = _page_calls(pages.get(page, []), ctx)
+        if not calls:
+            continue
+        tables = sorted({t for d, _ in calls for t in DOMAIN_TABLES[d]})
+
+        def naive():  # the reads were timed once above (read_ms): add them instead of reading again
+            for domain, as_of in calls:
+                _pandas_domain(domain, frames, as_of, ctx.period)
+
+        def floor():
+            for domain, as_of in calls:
+                for sql in _duckdb_sql(domain, as_of, ctx.period):
+                    con.execute(sql).fetchall()
+
+        result.pandas_ms = sum(read_ms[t] for t in tables) + median_ms(naive, 1)
+        result.duckdb_ms = median_ms(floor, repeat)
+    con.close()
+    frames.clear()
+    gc.collect()
+    return read_ms
+
+
+# ---------------------------------------------------------------- browser
+
+def measure_browser(url: str, port: int = 8661, timeout_s: float = 120) -> float | None:
+    """Start the app on `url`, open the overview in headless Chromium, return ms until the last chart is drawn."""
+    import shutil
+    import subprocess
+    import urllib.request
+
+    chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    if not Path(chromium).exists() and not shutil.which("chromium"):
+        return None
+    from playwright.sync_api import sync_playwright
+
+    env = dict(os.environ, DATABASE_URL=url)
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            return None
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+            page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")) else r.abort())
+            page.goto(base, wait_until="commit")
+            # first load: server-side script run and every chart (plotly SVG, deck.gl canvas) drawn
+            page.wait_for_function("""() => { const a = document.querySelector('[data-testid="stApp"]');
+                return a && a.getAttribute('data-test-script-state') === 'notRunning'
+                  && document.querySelectorAll('.js-plotly-plot .main-svg').length > 0
+                  && document.querySelectorAll('canvas').length > 0; }""", timeout=timeout_s * 1000)
+            drawn = page.evaluate("() => performance.now()")
+            browser.close()
+            return float(drawn)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+# ---------------------------------------------------------------- report
+
+BUDGETS = {"uncached_ms": 300, "warm_ms": 30, "apptest_cold_ms": 1500, "apptest_warm_ms": 500, "rss_mb": 600,
+           "speedup": 20, "duckdb_ratio": 3}
+
+
+def _f(value, fmt="{:,.0f}") -> str:
+    return "—" if value is None else fmt.format(value)
+
+
+def summary_values(results: dict[str, PageResult], rss_mb: float) -> dict[str, Any]:
+    rs = list(results.values())
+
+    def worst(attr):
+        vals = [getattr(r, attr) for r in rs if getattr(r, attr) is not None]
+        return round(max(vals)) if vals else None
+
+    speedups = [r.speedup_vs_pandas for r in rs if r.speedup_vs_pandas]
+    ratios = [r.ratio_vs_duckdb for r in rs if r.ratio_vs_duckdb]
+    return {
+        "worst_page_uncached_ms": worst("uncached_ms"), "worst_page_warm_ms": worst("warm_ms"),
+        "worst_apptest_cold_ms": worst("apptest_cold_ms"), "worst_apptest_warm_ms": worst("apptest_warm_ms"),
+        "min_speedup_vs_pandas": round(min(speedups), 1) if speedups else None,
+        "max_ratio_vs_duckdb": round(max(ratios), 2) if ratios else None,
+        "peak_rss_mb": round(rss_mb),
+    }
+
+
+def summary_line(scale: str, dialect: str, values: dict) -> str:
+    return "SUMMARY " + " ".join([f"scale={scale}", f"dialect={dialect}"] +
+                                 [f"{k}={'na' if v is None else v}" for k, v in values.items()])
+
+
+def report(*, scale: str, dialect: str, url: str, ctx: Ctx, counts: dict, results: dict[str, PageResult],
+           rss_mb: float, build_s: float | None, read_ms: dict, browser_ms: float | None, repeat: int,
+           notes: list[str]) -> str:
+    """Return the markdown report (the printed table), ending with the SUMMARY line."""
+    values = summary_values(results, rss_mb)
+    lines = [f"# 基准测试结果：{scale} 规模，{dialect}", "",
+             f"- 生成于 {datetime.now():%Y-%m-%d %H:%M}，机器：{platform.machine()}，{os.cpu_count()} 核，"
+             f"Python {platform.python_version()}，{platform.system()}",
+             f"- 数据库：{dialect}（{url.split('@')[-1] if '@' in url else url.rsplit('/', 1)[-1]}），数据截至 {ctx.as_of}，"
+             f"单乡镇视图用 {ctx.township}",
+             "- 行数：" + "，".join(f"{k} {v:,}" for k, v in counts.items()),
+             f"- 生成演示库用时：{'复用已有数据库' if build_s is None else f'{build_s:,.0f} 秒'}"
+             + (f"（其中生成进程 CPU 时间 {BUILD_INFO['cpu_s']:,.0f} 秒）" if BUILD_INFO.get("cpu_s") else "")
+             + (f"，生成进程峰值内存 {BUILD_INFO['peak_mb']:,.0f} MB" if BUILD_INFO.get("peak_mb") else ""),
+             f"- 无缓存时间为 {repeat} 次的中位数；warm 为经 lib.cached（st.cache_data）读取；AppTest 冷启动前清空缓存"
+             "（st.cache_data 与 st.cache_resource），热 = 紧接着再跑一次；两者都不含测试框架自身的组件扫描"
+             "（每个 AppTest 约 0.5 s，服务器只在启动时做一次）和首次 import。",
+             "- 无缓存 = 页面全部查询（含 page_setup 的 latest_date 等）；聚合 = 其中参照也要算的聚合查询，"
+             "与参照比较的是聚合这一列。",
+             "- pandas 参照：pd.read_sql 读出所需列（含读取时间）再 groupby；DuckDB 参照：同样的聚合在 DuckDB 内存库上"
+             "（数据经 pandas 复制进去，不含复制时间）。",
+             *[f"- {n}" for n in notes], "",
+             "| 页面 | 查询 | 无缓存 ms | warm ms | AppTest 冷 ms | AppTest 热 ms | 聚合 ms | pandas ms | 快于 pandas | DuckDB ms | 相对 DuckDB |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for page, r in results.items():
+        speed = r.speedup_vs_pandas
+        ratio = r.ratio_vs_duckdb
+        lines.append(f"| **{page}** | **合计** | **{_f(r.uncached_ms, '{:,.1f}')}** | {_f(r.warm_ms, '{:,.1f}')} | "
+                     f"{_f(r.apptest_cold_ms)} | {_f(r.apptest_warm_ms)} | {_f(r.aggregates_ms, '{:,.1f}')} | {_f(r.pandas_ms)} | "
+                     f"{_f(speed, '{:,.0f}×')} | {_f(r.duckdb_ms, '{:,.1f}')} | {_f(ratio, '{:.2f}×')} |")
+        for q in r.queries:
+            lines.append(f"| | {q.label.replace('|', '/')} | {_f(q.uncached_ms, '{:,.1f}')} | | | | | | | | |")
+        if r.apptest_error:
+            lines.append(f"| | AppTest 出错：{r.apptest_error.replace('|', '/')} | | | | | | | | | |")
+    lines += ["", "预算（issue 6）：每页查询合计无缓存 ≤ 300 ms、warm ≤ 30 ms；AppTest 冷 ≤ 1.5 s、热 ≤ 0.5 s；"
+              "内存 ≤ 600 MB；至少快于 pandas 20 倍；不慢于 DuckDB 3 倍。", ""]
+    checks = [("worst_page_uncached_ms", "≤", BUDGETS["uncached_ms"]), ("worst_page_warm_ms", "≤", BUDGETS["warm_ms"]),
+              ("worst_apptest_cold_ms", "≤", BUDGETS["apptest_cold_ms"]), ("worst_apptest_warm_ms", "≤", BUDGETS["apptest_warm_ms"]),
+              ("peak_rss_mb", "≤", BUDGETS["rss_mb"]), ("min_speedup_vs_pandas", "≥", BUDGETS["speedup"]),
+              ("max_ratio_vs_duckdb", "≤", BUDGETS["duckdb_ratio"])]
+    for key, op, limit in checks:
+        v = values[key]
+        ok = None if v is None else (v <= limit if op == "≤" else v >= limit)
+        lines.append(f"- {key} = {'—' if v is None else v}（预算 {op} {limit}）：{'—' if ok is None else '达标' if ok else '未达标'}")
+    big = [r for r in results.values() if r.pandas_ms and r.pandas_ms >= 1000 and r.speedup_vs_pandas]
+    small = [r for r in results.values() if r.pandas_ms and r.pandas_ms < 1000 and r.speedup_vs_pandas]
+    if big:
+        lines.append(f"- 读大表的页面（pandas 参照 ≥ 1 s：{'、'.join(Path(r.page).stem for r in big)}）："
+                     f"最少快于 pandas {min(r.speedup_vs_pandas for r in big):,.0f} 倍，"
+                     f"相对 DuckDB 最多 {max(r.ratio_vs_duckdb for r in big if r.ratio_vs_duckdb):.2f} 倍")
+    if small:
+        lines.append(f"- 只读小表的页面（{'、'.join(Path(r.page).stem for r in small)}）：聚合本身只需 "
+                     f"{min(r.aggregates_ms for r in small):,.1f}–{max(r.aggregates_ms for r in small):,.1f} ms，"
+                     "每个查询约 0.5 ms 花在 SQLAlchemy 与 DataFrame 上，20 倍与 3 倍的比值在这里由固定开销决定")
+    lines.append(f"- 进程峰值内存（页面查询与 AppTest 之后、参照计算之前）：{rss_mb:,.0f} MB")
+    if read_ms:
+        lines.append("- pd.read_sql 读表用时：" + "，".join(f"{t} {ms:,.0f} ms" for t, ms in read_ms.items()))
+    lines.append(f"- 浏览器首次加载总览到最后一个图表绘出：{'未测' if browser_ms is None else f'{browser_ms:,.0f} ms'}"
+                 "（只报告，不作断言）")
+    lines += ["", summary_line(scale, dialect, values)]
+    return "\n".join(lines)
+
+
+def run(*, scale: str, url: str | None = None, repeat: int = 5, apptest: bool = True, references: bool = True,
+        browser: bool | None = None, out_dir: Path | None = None, force: bool = False, port: int = 8661,
+        notes: list[str] | None = None, pages: list[str] | None = None, log=print) -> tuple[str, dict]:
+    """Run the benchmark; return (report text, summary values). Writes bench/results-<scale>-<dialect>.md.
+
+    `pages` restricts the run to some pages (file paths or names like 'overview'); default: all.
+    """
+    url = url or default_url(scale)
+    registry = {p: e for p, e in PAGES.items() if not pages or p in pages or Path(p).stem in pages}
+    if url.startswith("sqlite:///"):
+        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+    engine, build_s = ensure_demo(url, scale, force=force, log=log)
+    if build_s is not None:
+        log(f"演示数据生成用时 {build_s:,.1f} 秒（CPU {BUILD_INFO.get('cpu_s', 0):,.0f} 秒），"
+            f"生成进程峰值内存 {BUILD_INFO.get('peak_mb') or 0:,.0f} MB")
+    os.environ["DATABASE_URL"] = engine.url.render_as_string(hide_password=False)
+    dialect = engine.dialect.name
+    ctx = context(engine)
+    counts = db.row_counts(engine)
+    log("测量页面查询…")
+    results = measure_queries(ctx, registry, repeat, log=log)
+    if apptest:
+        log("AppTest 运行每个页面（冷、热）…")
+        measure_apptest(results, only=pages)
+    rss = peak_rss_mb()
+    read_ms = {}
+    if references:
+        log("参照：pandas 与 DuckDB…")
+        read_ms = measure_references(ctx, results, registry, repeat, log=log)
+    if browser is None:
+        browser = scale != "district"
+    browser_ms = measure_browser(os.environ["DATABASE_URL"], port=port) if browser else None
+    text = report(scale=scale, dialect=dialect, url=url, ctx=ctx, counts=counts, results=results, rss_mb=rss,
+                  build_s=build_s, read_ms=read_ms, browser_ms=browser_ms, repeat=repeat, notes=notes or [])
+    out_dir = out_dir or ROOT / "bench"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / f"results-{scale}-{dialect}.md").write_text(text + "\n", encoding="utf-8")
+    return text, summary_values(results, rss)
