@@ -39,6 +39,10 @@ SLIDE_CSS = f"""
 .slide-tile .s.good {{ color: {palette.GOOD}; }}
 .slide-tile .s.bad {{ color: {palette.BAD}; }}
 .slide-tiles.many .slide-tile .v {{ font-size: clamp(1.8rem, 6vh, 4.4rem); }}
+.st-key-slide_fill .slide-tiles.many .slide-tile .v {{ font-size: clamp(2rem, 8.2vh, 6rem); }}
+.st-key-slide_fill .slide-tiles.many .slide-tile .l {{ font-size: clamp(1rem, 2.6vh, 1.9rem); }}
+.st-key-slide_fill .slide-tiles.many .slide-tile .n, .st-key-slide_fill .slide-tiles.many .slide-tile .s {{
+  font-size: clamp(0.85rem, 2vh, 1.5rem); }}
 .slide-points {{ background: #FBF3F4; border-radius: 10px; padding: 2vh 1.4vw; font-size: clamp(1.05rem, 2.75vh, 2.1rem);
   line-height: 1.6; color: {palette.INK}; border-left: 0.6vh solid {palette.PARTY_RED}; }}
 .slide-points h5 {{ color: {palette.PARTY_RED}; font-size: clamp(0.95rem, 2.3vh, 1.7rem); margin: 0 0 1vh 0; padding: 0; }}
@@ -49,10 +53,10 @@ SLIDE_CSS = f"""
 .slide-caption {{ font-size: clamp(0.8rem, 1.7vh, 1.3rem); color: {palette.MUTED}; line-height: 1.35; }}
 .slide-cover {{ min-height: 68vh; display: flex; flex-direction: column; justify-content: center;
   padding: 0 3vw; border-left: 1.2vh solid {palette.PARTY_RED}; }}
-.slide-cover .t {{ font-size: clamp(2.4rem, 7.4vh, 5.6rem); font-weight: 700; color: {palette.INK}; line-height: 1.2; }}
-.slide-cover .st {{ font-size: clamp(1.2rem, 3.2vh, 2.4rem); color: {palette.MUTED}; margin: 2.6vh 0 5vh 0; line-height: 1.5; }}
+.slide-cover .t {{ font-size: clamp(2.4rem, 8vh, 6.2rem); font-weight: 700; color: {palette.INK}; line-height: 1.2; }}
+.slide-cover .st {{ font-size: clamp(1.2rem, 3.6vh, 2.7rem); color: {palette.MUTED}; margin: 2.6vh 0 6vh 0; line-height: 1.5; }}
 .slide-cover .st b {{ color: {palette.INK}; font-weight: 600; }}
-.slide-cover .p {{ font-size: clamp(1.1rem, 3vh, 2.2rem); line-height: 1.6; color: {palette.INK}; max-width: 80vw; }}
+.slide-cover .p {{ font-size: clamp(1.1rem, 3.4vh, 2.5rem); line-height: 1.6; color: {palette.INK}; max-width: 82vw; }}
 .slide-counter {{ font-size: clamp(0.95rem, 2.2vh, 1.6rem); color: {palette.INK}; text-align: center; white-space: nowrap;
   font-variant-numeric: tabular-nums; line-height: 1.3; }}
 .slide-counter .auto {{ display: block; font-size: clamp(0.75rem, 1.5vh, 1.1rem); color: {palette.MUTED}; }}
@@ -104,6 +108,15 @@ FULLSCREEN_CSS = """
 .st-key-slide_chart { flex: 1 1 0; min-height: 0; height: 100%; }
 .st-key-slide_chart > [data-testid="stElementContainer"] { flex: 1 1 0; min-height: 0; }
 .st-key-slide_show [data-testid="stMarkdownContainer"] { margin-bottom: 0 !important; }
+/* a cover, or a slide without a chart: its first block (the cover, or title and tiles) takes the free height */
+[data-testid="stLayoutWrapper"]:has(> .st-key-slide_fill) { flex: 1 1 0; min-height: 0; }
+.st-key-slide_fill { flex: 1 1 0; min-height: 0; height: 100%; }
+.st-key-slide_fill > [data-testid="stElementContainer"], .st-key-slide_fill .stMarkdown, .st-key-slide_fill .stMarkdown > div,
+.st-key-slide_fill [data-testid="stMarkdownContainer"] { height: 100%; }
+.st-key-slide_fill [data-testid="stMarkdownContainer"] { display: flex; flex-direction: column; }
+.st-key-slide_fill .slide-tiles { flex: 1 1 auto; grid-auto-rows: 1fr; margin-bottom: 0; }
+.st-key-slide_fill .slide-tile { display: flex; flex-direction: column; justify-content: center; padding-left: 1.6vw; }
+.st-key-slide_fill .slide-cover { height: 100%; min-height: 0; box-sizing: border-box; }
 .st-key-slide_nav { flex: 0 0 auto; border-top: 2px solid #E4E7EB; padding-top: 1.2vh; }
 .st-key-slide_nav .stButton button { min-height: 5vh; }
 .st-key-slide_nav .stButton button p { font-size: clamp(1rem, 2.2vh, 1.6rem) !important; }
@@ -124,6 +137,11 @@ if "present_slides" not in ss:
     ss["present_last"] = time.time()
     ss["present_auto"] = 0
     ss["present_paused"] = False
+# The slide view draws neither the slide picker nor the interval box; re-setting their values keeps them (Streamlit
+# would drop a widget's value after a full run that does not draw it, e.g. after 暂停 or a language switch).
+for _key in ("present_slides", "present_auto"):
+    if _key in ss:
+        ss[_key] = ss[_key]
 if "present_report_day" not in ss:  # the date of the meeting, set by the presenter; none by default
     try:
         ss["present_report_day"] = date.fromisoformat(qp.get("presented") or "")
@@ -201,9 +219,14 @@ def points_html(points: list[str], *, heading: bool = True) -> str:
 def chart_figure(chart, *, height: int | None):
     """Return the slide's plotly figure without its own title (the page draws it); height None fills the slide."""
     big = len(chart.categories) <= 10
-    fig = briefing.slide_figure(chart, height=height or 480, font_size=20 if big else 18)
+    fig = briefing.slide_figure(chart, height=height or 480, font_size=22 if big else 18)
     top = 34 if chart.target is not None or len(chart.series) > 1 else 12
-    fig.update_layout(title=None, margin={"l": 10, "r": 50, "t": top, "b": 6})
+    fig.update_layout(title=None, margin={"l": 10, "r": 50, "t": top, "b": 6},
+                      uniformtext={"minsize": 15 if big else 13, "mode": "show"})  # value labels stay readable on thin bars
+    # every category keeps its label however small the screen (plotly would skip every other one)
+    (fig.update_yaxes if chart.kind == "bar" else fig.update_xaxes)(dtick=1)
+    if chart.kind == "line":  # the target's label at the right end, clear of the first points' values
+        fig.update_annotations(x=1, xanchor="right")
     if height is None:
         fig.update_layout(height=None, autosize=True)
     return fig
@@ -214,15 +237,17 @@ def draw_slide(slide, *, chart_height: int | None, key: str) -> None:
 
     chart_height None: the chart fills the space the slide view leaves for it (see FULLSCREEN_CSS).
     """
+    fill = "slide_fill" if chart_height is None else None
     if slide.key in ("title", "closing"):
-        st.markdown(f"<div class='slide-cover'><div class='t'>{html.escape(slide.title)}</div>"
+        st.container(key=fill).markdown(f"<div class='slide-cover'><div class='t'>{html.escape(slide.title)}</div>"
                     f"<div class='st'>{html.escape(slide.subtitle)}</div>"
                     f"<div class='p'>{''.join(f'<p>{html.escape(p)}</p>' for p in slide.points)}</div></div>",
                     unsafe_allow_html=True)
         return
-    st.markdown(f"<div class='slide-head'><div class='slide-title'>{html.escape(slide.title)}</div>"
-                f"<div class='slide-scope'>{html.escape(slide.subtitle)}</div></div>" + tiles_html(slide.tiles),
-                unsafe_allow_html=True)
+    (st.container(key=fill) if slide.chart is None else st).markdown(
+        f"<div class='slide-head'><div class='slide-title'>{html.escape(slide.title)}</div>"
+        f"<div class='slide-scope'>{html.escape(slide.subtitle)}</div></div>" + tiles_html(slide.tiles),
+        unsafe_allow_html=True)
     if slide.chart is None:
         st.markdown(points_html(slide.points), unsafe_allow_html=True)
         return
@@ -275,16 +300,12 @@ if ss["present_show"] and deck is not None:
                     state = ctx.t("present_auto_paused", s=interval)
                 c3.markdown(f"<div class='slide-counter'>{html.escape(ctx.t('present_counter', i=idx + 1, n=n))}"
                             f"<span class='auto'>{html.escape(state)}</span></div>", unsafe_allow_html=True)
-                with c4:
+                with c4.container(horizontal=True, vertical_alignment="center", gap="medium"):
                     if interval:
-                        left, right = st.columns([1, 2.2], vertical_alignment="center")
-                        left.button(ctx.t("present_resume" if ss.get("present_paused") else "present_pause"),
-                                    key="present_pause", on_click=toggle_pause, width="stretch",
-                                    icon=":material/play_arrow:" if ss.get("present_paused") else ":material/pause:")
-                    else:
-                        right = st
-                    right.markdown(f"<div class='slide-footer'>{html.escape(deck.footer)}</div>",
-                                   unsafe_allow_html=True)
+                        st.button(ctx.t("present_resume" if ss.get("present_paused") else "present_pause"),
+                                  key="present_pause", on_click=toggle_pause, width="content",
+                                  icon=":material/play_arrow:" if ss.get("present_paused") else ":material/pause:")
+                    st.markdown(f"<div class='slide-footer'>{html.escape(deck.footer)}</div>", unsafe_allow_html=True)
                 c5.button(ctx.t("present_exit"), key="present_exit", icon=":material/close:", on_click=set_show,
                           args=(False,), width="stretch")
 
@@ -311,14 +332,14 @@ else:
     if not chosen:
         st.info(ctx.t("present_no_slides"))
         st.stop()
-    b1, b2, _ = st.columns([1, 1.4, 2])
-    b1.button(ctx.t("present_start"), key="present_start", type="primary", icon=":material/slideshow:",
-              on_click=set_show, args=(True,), width="stretch")
+    buttons = st.container(horizontal=True, gap="small")
+    buttons.button(ctx.t("present_start"), key="present_start", type="primary", icon=":material/slideshow:",
+                   on_click=set_show, args=(True,), width="content")
     stem = f"{ctx.t('present_title_main', name=ctx.scope_name)}_{ctx.as_of.isoformat()}"
-    b2.download_button(ctx.t("present_download"), key="present_download", icon=":material/download:",
-                       help=ctx.t("present_download_help"), file_name=f"{stem}.pptx", width="stretch",
-                       mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                       data=lambda: briefing.to_pptx(deck), on_click="ignore")
+    buttons.download_button(ctx.t("present_download"), key="present_download", icon=":material/download:",
+                            help=ctx.t("present_download_help"), file_name=f"{stem}.pptx", width="content",
+                            mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                            data=lambda: briefing.to_pptx(deck), on_click="ignore")
     st.caption(ctx.t("present_privacy_note"))
 
     st.subheader(ctx.t("present_preview"))

@@ -95,10 +95,11 @@ LABELS = {
     # --- presentation page ---
     "present_heading": ("汇报模式", "Presentation mode"),
     "present_intro": ("选择并排列要放映的页面（按选择顺序放映），在“汇报范围”中选择乡镇即可汇报该乡镇。放映时隐藏侧栏和菜单，适合投影仪全屏展示（可再按 F11 全屏）。",
-                      "Choose and order the slides (they play in the order chosen); pick a township under Present to present it. "
+                      "Choose and order the slides (they play in the order chosen); "
+                      "pick a township under Scope of the briefing to present it. "
                       "The slide view hides the sidebar and menus, for a projector in full screen."),
     "present_slides": ("放映页面（按顺序）", "Slides (in order)"),
-    "present_township": ("汇报范围", "Present"),
+    "present_township": ("汇报范围", "Scope of the briefing"),
     "present_auto": ("自动翻页间隔（秒，0为不自动）", "Auto-advance every (seconds, 0 = off)"),
     "present_start": ("开始放映", "Start presentation"),
     "present_exit": ("退出放映", "Exit"),
