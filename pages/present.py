@@ -219,12 +219,16 @@ def points_html(points: list[str], *, heading: bool = True) -> str:
 def chart_figure(chart, *, height: int | None):
     """Return the slide's plotly figure without its own title (the page draws it); height None fills the slide."""
     big = len(chart.categories) <= 10
-    fig = briefing.slide_figure(chart, height=height or 480, font_size=22 if big else 18)
+    # labels side by side under columns or a line: a size that keeps them level on a 1366-wide projector
+    fig = briefing.slide_figure(chart, height=height or 480, font_size=22 if chart.kind == "bar" and big else 18)
     top = 34 if chart.target is not None or len(chart.series) > 1 else 12
     fig.update_layout(title=None, margin={"l": 10, "r": 50, "t": top, "b": 6},
                       uniformtext={"minsize": 15 if big else 13, "mode": "show"})  # value labels stay readable on thin bars
     # every category keeps its label however small the screen (plotly would skip every other one)
     (fig.update_yaxes if chart.kind == "bar" else fig.update_xaxes)(dtick=1)
+    if chart.kind != "bar":  # level labels; a masked count's "（<5）" goes on a second line
+        fig.update_xaxes(tickangle=0, tickvals=chart.categories,
+                         ticktext=[c.replace("（", "<br>（").replace(" (", "<br>(") for c in chart.categories])
     if chart.kind == "line":  # the target's label at the right end, clear of the first points' values
         fig.update_annotations(x=1, xanchor="right")
     if height is None:
