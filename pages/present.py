@@ -1,8 +1,10 @@
 """汇报模式: full-screen slides for inspection visits, the briefing deck (.pptx) and the written summary.
 
-Setup view: choose and order the slides, the township, auto-advance; preview with data tables;
-download the deck. Slide view (?show=1): no sidebar, toolbar or menu, large type for 1920×1080,
-previous/next buttons, a slide counter and optional auto-advance (a fragment that reruns itself).
+Setup view: choose and order the slides, the township, an optional meeting date for the cover, auto-advance;
+preview with data tables; download the deck. Slide view (?show=1): no sidebar, toolbar or menu; the slide fills
+the window (type in vh, the chart stretches into the free height) and the navigation bar (previous/next, counter,
+auto-advance state with pause/resume, as-of date and source, exit) is pinned to the bottom. Nothing scrolls at
+1920×1080 or 1366×768 (tests/test_browser_present.py measures it).
 """
 import dataclasses
 import html
@@ -61,7 +63,8 @@ SLIDE_CSS = f"""
   font-variant-numeric: tabular-nums; line-height: 1.3; }}
 .slide-counter .auto {{ display: block; font-size: clamp(0.75rem, 1.5vh, 1.1rem); color: {palette.MUTED}; }}
 .slide-footer {{ font-size: clamp(0.75rem, 1.55vh, 1.15rem); color: {palette.MUTED}; line-height: 1.35; text-align: right; }}
-.slide-empty {{ font-size: clamp(1.05rem, 2.5vh, 1.8rem); color: {palette.MUTED}; padding: 4vh 0; }}
+.slide-empty {{ font-size: clamp(1.05rem, 2.5vh, 1.8rem); color: {palette.MUTED}; padding: 8vh 2vw; margin-top: 1vh;
+  background: #F7F8FA; border: 1px dashed {palette.GRID}; border-radius: 10px; text-align: center; }}
 /* the preview in the setup view is the same slide at a smaller, fixed scale */
 .st-key-present_preview_box .slide-title {{ font-size: 2rem; border-left-width: 8px; padding-left: 14px; }}
 .st-key-present_preview_box .slide-scope {{ font-size: 1.1rem; }}
