@@ -120,6 +120,11 @@ FULLSCREEN_CSS = """
 .st-key-slide_fill .slide-tiles { flex: 1 1 auto; grid-auto-rows: 1fr; margin-bottom: 0; }
 .st-key-slide_fill .slide-tile { display: flex; flex-direction: column; justify-content: center; padding-left: 1.6vw; }
 .st-key-slide_fill .slide-cover { height: 100%; min-height: 0; box-sizing: border-box; }
+/* a window shorter than a 768-line projector (browser not in full screen): smaller chart labels, still one per row */
+@media (max-height: 720px) {
+  .st-key-slide_chart .ytick text, .st-key-slide_chart .xtick text { font-size: 12px !important; }
+  .st-key-slide_chart text.bartext, .st-key-slide_chart .textpoint text { font-size: 11px !important; }
+}
 .st-key-slide_nav { flex: 0 0 auto; border-top: 2px solid #E4E7EB; padding-top: 1.2vh; }
 .st-key-slide_nav .stButton button { min-height: 5vh; }
 .st-key-slide_nav .stButton button p { font-size: clamp(1rem, 2.2vh, 1.6rem) !important; }
