@@ -152,3 +152,46 @@ def test_the_lines_proposed_for_the_overview_show_the_summary_with_a_copy_button
     at.run()
     assert not at.exception, at.exception
     assert at.code[0].value.startswith("甲镇基层党建工作综述\n\n截至2018年6月30日，甲镇共有村（社区）2个，基层党组织5个，党员4名。")
+
+
+def test_cover_leads_with_the_as_of_date_and_shows_a_meeting_date_only_when_set(monkeypatch, tiny_url):
+    from datetime import date
+
+    at = run(monkeypatch, tiny_url, as_of="2018-06-30")
+    cover = markdown(at)
+    assert "<div class='st'>数据截至 2018年6月30日</div>" in cover
+    assert "汇报日期" not in cover  # never the machine's date
+    assert at.date_input(key="present_report_date").value is None
+    at.date_input(key="present_report_date").set_value(date(2018, 7, 15)).run()
+    assert not at.exception
+    assert "<div class='st'>数据截至 2018年6月30日　·　汇报日期 2018年7月15日</div>" in markdown(at)
+    assert at.query_params["presented"] in ("2018-07-15", ["2018-07-15"])
+    # the slide view (and a shared link) keeps it
+    at.button(key="present_start").click().run()
+    assert counter(at) == "1/8" and "汇报日期 2018年7月15日" in markdown(at)
+
+
+def test_meeting_date_from_a_shared_link_reaches_the_deck(monkeypatch, tiny_url):
+    at = run(monkeypatch, tiny_url, as_of="2018-06-30", show="1", presented="2018-07-15", lang="en")
+    assert "Data as of 2018-06-30  ·  Presented on 2018-07-15" in markdown(at)
+
+
+def test_english_footer_separates_date_and_source(monkeypatch, tiny_url):
+    at = run(monkeypatch, tiny_url, as_of="2018-06-30", show="1", lang="en", slides="coverage")
+    text = markdown(at)
+    assert "<div class='slide-footer'>Data as of 2018-06-30 · Source: " in text
+    assert "Slide 1 of 1" in text and "Manual advance" in text
+
+
+def test_auto_advance_state_and_pause_in_the_navigation_bar(monkeypatch, tiny_url):
+    at = run(monkeypatch, tiny_url, as_of="2018-06-30")
+    at.number_input(key="present_auto").set_value(30).run()
+    at.button(key="present_start").click().run()
+    assert not at.exception
+    assert "自动翻页 · 每 30 秒" in markdown(at)
+    at.button(key="present_next").click().run()
+    at.button(key="present_pause").click().run()
+    assert not at.exception
+    text = markdown(at)
+    assert "自动翻页已暂停（每 30 秒）" in text and counter(at) == "2/8"  # paused where it was, interval kept
+    assert at.button(key="present_pause").label == "继续"

@@ -95,10 +95,11 @@ LABELS = {
     # --- presentation page ---
     "present_heading": ("汇报模式", "Presentation mode"),
     "present_intro": ("选择并排列要放映的页面（按选择顺序放映），在“汇报范围”中选择乡镇即可汇报该乡镇。放映时隐藏侧栏和菜单，适合投影仪全屏展示（可再按 F11 全屏）。",
-                      "Choose and order the slides (they play in the order chosen); pick a township under Present to present it. "
+                      "Choose and order the slides (they play in the order chosen); "
+                      "pick a township under Scope of the briefing to present it. "
                       "The slide view hides the sidebar and menus, for a projector in full screen."),
     "present_slides": ("放映页面（按顺序）", "Slides (in order)"),
-    "present_township": ("汇报范围", "Present"),
+    "present_township": ("汇报范围", "Scope of the briefing"),
     "present_auto": ("自动翻页间隔（秒，0为不自动）", "Auto-advance every (seconds, 0 = off)"),
     "present_start": ("开始放映", "Start presentation"),
     "present_exit": ("退出放映", "Exit"),
@@ -117,9 +118,18 @@ LABELS = {
     "present_table_title": ("汇报数据表：{slide}", "Slide data: {slide}"),
     "present_source": ("数据来源：{app}", "Source: {app}"),
     "present_source_demo": ("数据来源：{app}（演示数据）", "Source: {app} (demo data)"),
-    "present_footer": ("数据截至 {date}　{source}", "Data as of {date}   {source}"),
+    "present_footer": ("数据截至 {date}　{source}", "Data as of {date} · {source}"),
     "present_title_main": ("{name}基层党建工作情况汇报", "Grassroots party building in {name}"),
-    "present_title_sub": ("汇报日期 {today}　·　数据截至 {date}", "Presented {today}  ·  data as of {date}"),
+    # the cover leads with the as-of date; the meeting date only when the presenter sets it (never the machine's date)
+    "present_title_sub": ("数据截至 {date}", "Data as of {date}"),
+    "present_title_sub_dated": ("数据截至 {date}　·　汇报日期 {today}", "Data as of {date}  ·  Presented on {today}"),
+    "present_report_date": ("汇报日期（可选，显示在封面）", "Date of the meeting (optional, shown on the cover)"),
+    "present_report_date_help": ("留空时封面只显示数据截至日期。", "Leave empty to show only the data's as-of date on the cover."),
+    "present_auto_off": ("手动翻页", "Manual advance"),
+    "present_auto_on": ("自动翻页 · 每 {s} 秒", "Auto-advance every {s} s"),
+    "present_auto_paused": ("自动翻页已暂停（每 {s} 秒）", "Auto-advance paused ({s} s)"),
+    "present_pause": ("暂停", "Pause"),
+    "present_resume": ("继续", "Resume"),
     "present_closing_title": ("谢谢！", "Thank you"),
     "present_closing_sub": ("敬请批评指正", "Questions and comments welcome"),
     "present_other": ("其他", "Other"),
