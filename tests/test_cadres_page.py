@@ -19,6 +19,7 @@ from lib.charts import cadres as cad_charts
 from lib.queries import cadres as q
 from lib.scope import Scope
 from tiny_db import AS_OF
+import page_helpers
 
 ALL = Scope.all()
 
@@ -231,19 +232,8 @@ def test_retirement_bars_stack_men_and_women_per_window():
 
 # --- the page (AppTest) ------------------------------------------------------------------------
 
-def run_page(monkeypatch, url, **params):
-    from streamlit.testing.v1 import AppTest
-
-    from conftest import ROOT
-
-    monkeypatch.setenv("DATABASE_URL", url)
-    at = AppTest.from_file(str(ROOT / "pages" / "cadres.py"), default_timeout=30)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
+def run_page(monkeypatch, url: str, **params):
+    return page_helpers.run_page("cadres", monkeypatch, url, **params)
 
 def kpi_value(at, key: str) -> str:
     text = "\n".join(m.value for m in at.markdown)

@@ -17,6 +17,7 @@ from lib.charts import coverage as cov_charts
 from lib.queries import coverage as q
 from lib.scope import Scope
 from tiny_db import AS_OF
+import page_helpers
 
 NP, SO = "非公企业", "社会组织"
 COUNTS = ["enterprises_n", "with_org_n", "work_covered_n", "should_build_n"]
@@ -199,19 +200,8 @@ def test_coverage_trend_draws_the_rate_and_the_target_line():
 
 # --- the page (AppTest) ------------------------------------------------------------------------
 
-def run_page(monkeypatch, url, **params):
-    from streamlit.testing.v1 import AppTest
-
-    from conftest import ROOT
-
-    monkeypatch.setenv("DATABASE_URL", url)
-    at = AppTest.from_file(str(ROOT / "pages" / "coverage.py"), default_timeout=30)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
+def run_page(monkeypatch, url: str, **params):
+    return page_helpers.run_page("coverage", monkeypatch, url, **params)
 
 def markdown(at) -> str:
     return "\n".join(m.value for m in at.markdown)

@@ -27,6 +27,7 @@ from lib import outflow as view
 from lib.charts import outflow as charts
 from lib.queries import outflow as q
 from lib.scope import Scope
+import page_helpers
 
 ALL, T1, T2, T3 = Scope.all(), Scope.of("T1"), Scope.of("T2"), Scope.of("T3")
 AUG, JAN = date(2018, 8, 31), date(2019, 1, 31)
@@ -217,18 +218,10 @@ def test_outflow_map_of_the_tiny_district_draws_one_arc_per_destination(tiny_eng
 
 
 # --- the page -------------------------------------------------------------------------------------
-def run_page(monkeypatch, url: str, **params) -> AppTest:
-    monkeypatch.setenv("DATABASE_URL", url)
-    at = AppTest.from_file(str(ROOT / "pages" / "outflow.py"), default_timeout=30)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
+def run_page(monkeypatch, url: str, **params):
+    return page_helpers.run_page("outflow", monkeypatch, url, **params)
 
-
-def markdown_text(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
+markdown_text = page_helpers.markdown_text
 
 
 def card(key: str, label: str, value: str) -> str:

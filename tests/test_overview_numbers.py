@@ -7,7 +7,7 @@ import pandas as pd
 
 from lib.briefing import build_slides, outflow_caption
 from lib.scope import Scope
-from services_township_helpers import card, markdown_text, run_page
+from page_helpers import card, markdown_text, run_page
 from tiny_db import AS_OF
 
 

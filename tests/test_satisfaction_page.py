@@ -23,6 +23,7 @@ from lib.charts import satisfaction as charts
 from lib.queries import petitions as pq
 from lib.queries import satisfaction as q
 from lib.scope import Scope
+import page_helpers
 
 ALL, T1, T2, T3 = Scope.all(), Scope.of("T1"), Scope.of("T2"), Scope.of("T3")
 TOWNS = pd.DataFrame({"code": ["T1", "T2", "T3"], "name": ["甲镇", "乙街道", "丙乡"]})
@@ -218,18 +219,10 @@ def test_spread_band_ratings_and_petitions_charts(tiny_engine):
 
 
 # --- the page -------------------------------------------------------------------------------------
-def run_page(monkeypatch, url: str, **params) -> AppTest:
-    monkeypatch.setenv("DATABASE_URL", url)
-    at = AppTest.from_file(str(ROOT / "pages" / "satisfaction.py"), default_timeout=30)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
+def run_page(monkeypatch, url: str, **params):
+    return page_helpers.run_page("satisfaction", monkeypatch, url, **params)
 
-
-def markdown_text(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
+markdown_text = page_helpers.markdown_text
 
 
 def card(key: str, label: str, value: str) -> str:

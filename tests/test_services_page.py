@@ -25,8 +25,8 @@ from lib.queries.tickets import ticket_summary
 from lib.scope import Scope
 from tiny_db import AS_OF
 
-import services_township_helpers as helpers
-from services_township_helpers import CHARTS_DRAWN, card, figures, markdown_text
+import page_helpers as helpers
+from page_helpers import CHARTS_DRAWN, card, figures, markdown_text
 ALL, T1, T2, T3 = Scope.all(), Scope.of("T1"), Scope.of("T2"), Scope.of("T3")
 LATER = date(2018, 7, 31)
 

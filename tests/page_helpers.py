@@ -1,4 +1,4 @@
-"""Helpers of the services and township page tests: run a page, read its KPI cards and plotly figures."""
+"""Helpers of the page tests: run a page in AppTest, read its KPI cards, markdown and plotly figures."""
 from __future__ import annotations
 
 import base64
