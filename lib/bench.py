@@ -605,48 +605,31 @@ def measure_references(ctx: Ctx, results: dict[str, PageResult], pages: dict[str
 def measure_browser(url: str, port: int = 8661, timeout_s: float = 120) -> float | None:
     """Start the app on `url`, open the overview in headless Chromium, return ms until the last chart is drawn."""
     import shutil
-    import subprocess
-    import urllib.request
 
     chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     if not Path(chromium).exists() and not shutil.which("chromium"):
         return None
     from playwright.sync_api import sync_playwright
 
-    env = dict(os.environ, DATABASE_URL=url)
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
+    from lib import serve
+
     try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            return None
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox", "--disable-gpu"])
-            page = browser.new_page(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
-            page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")) else r.abort())
-            page.goto(base, wait_until="commit")
-            # first load: server-side script run and every chart (plotly SVG, deck.gl canvas) drawn
-            page.wait_for_function("""() => { const a = document.querySelector('[data-testid="stApp"]');
-                return a && a.getAttribute('data-test-script-state') === 'notRunning'
-                  && document.querySelectorAll('.js-plotly-plot .main-svg').length > 0
-                  && document.querySelectorAll('canvas').length > 0; }""", timeout=timeout_s * 1000)
-            drawn = page.evaluate("() => performance.now()")
-            browser.close()
-            return float(drawn)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        with serve.running_app(url, port=port) as base:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=chromium, headless=True, args=["--no-sandbox", "--disable-gpu"])
+                page = browser.new_page(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+                page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")) else r.abort())
+                page.goto(base, wait_until="commit")
+                # first load: server-side script run and every chart (plotly SVG, deck.gl canvas) drawn
+                page.wait_for_function("""() => { const a = document.querySelector('[data-testid="stApp"]');
+                    return a && a.getAttribute('data-test-script-state') === 'notRunning'
+                      && document.querySelectorAll('.js-plotly-plot .main-svg').length > 0
+                      && document.querySelectorAll('canvas').length > 0; }""", timeout=timeout_s * 1000)
+                drawn = page.evaluate("() => performance.now()")
+                browser.close()
+                return float(drawn)
+    except serve.AppDidNotStart:
+        return None
 
 
 # ---------------------------------------------------------------- report

@@ -4,7 +4,7 @@
   (TEST_DATABASE_URL, default postgresql+psycopg://postgres@127.0.0.1/test). Read-only: never write to it.
 - `tiny_url`: a SQLite URL of the same tiny database, for AppTests (pass it as DATABASE_URL).
 - `demo_url`: a SQLite URL of the default demo district (built once per session, ~10 s).
-- `app_url`: base URL of a running app (streamlit run app.py) on the demo database, on a free port.
+- `app_url`: base URL of a running app (lib.serve: streamlit run app.py) on the demo database, on a free port.
 - `page`: a Playwright page in Debian's headless Chromium that blocks every non-localhost request
   (blocked URLs are in `page.blocked`). `wait_ready(page)` waits until Streamlit finished the script.
 When CI=true, a missing PostgreSQL or browser is a failure, not a skip.
@@ -14,11 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -27,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from lib import db  # noqa: E402
+from lib import db, serve  # noqa: E402
 import tiny_db  # noqa: E402
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -80,40 +76,16 @@ def demo_url(tmp_path_factory) -> str:
     return url
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextlib.contextmanager
 def running_app(database_url: str, log_dir: Path):
     """Start `streamlit run app.py` on a free port for `database_url`; yield its base URL; stop it."""
-    port = free_port()
-    log = log_dir / f"streamlit-{port}.log"
-    env = dict(os.environ, DATABASE_URL=database_url)
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    log = log_dir / "streamlit.log"
     with open(log, "w") as out:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            pytest.fail(f"app did not start: {log.read_text()[-2000:]}")
-        yield base
-    finally:
-        proc.terminate()
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+            with serve.running_app(database_url, log=out) as base:
+                yield base
+        except serve.AppDidNotStart:
+            pytest.fail(f"app did not start: {log.read_text()[-2000:]}")
 
 
 @pytest.fixture(scope="session")
