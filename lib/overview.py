@@ -70,17 +70,32 @@ def format_value(key: str, value) -> str:
     return fmt.pct(value) if _is_rate(key) else fmt.num(value)
 
 
+def _shown(value: float) -> float:
+    """Return a rate as the percentage the cards show (1 decimal): 0.94968 -> 95.0."""
+    return float(f"{value * 100:.1f}")
+
+
+def meets_target(value, goal) -> bool:
+    """Return whether rate `value` reaches `goal` at display precision: 94.97% shows as 95.0% and meets 95.0%."""
+    return _shown(value) >= _shown(goal)
+
+
+def within_limit(value, cap) -> bool:
+    """Return whether `value` stays at or under `cap`; a share (0 < cap < 1) is compared at display precision."""
+    return _shown(value) <= _shown(cap) if 0 < cap < 1 else value <= cap
+
+
 def _status(key: str, kpis: dict, lang: str) -> tuple[str | None, str | None]:
     value = kpis.get(key)
     if value is None:
         return None, None
     goal = config.target(key)
     if goal is not None:
-        met = value >= goal
+        met = meets_target(value, goal)
         return ("good" if met else "bad"), t("target_met" if met else "target_missed", lang, target=fmt.pct(goal))
     cap = config.limit(key)  # the 失联风险 limit is a share: it flags outflow_at_risk_rate, never the head count
     if cap is not None:
-        met = value <= cap
+        met = within_limit(value, cap)
         shown = fmt.pct(cap) if cap < 1 and cap > 0 else fmt.num(cap)
         return ("good" if met else "bad"), t("limit_met" if met else "limit_missed", lang, limit=shown)
     return None, None
@@ -157,10 +172,10 @@ def alerts(kpis: dict, *, lang: str = "zh") -> list[str]:
     if kpis.get("outflow_at_risk_n"):
         out.append(t("alert_at_risk", lang, n=fmt.num(kpis["outflow_at_risk_n"]), months=config.rule("outflow_contact_months")))
     rate, goal = kpis.get("nonpublic_org_coverage_rate"), config.target("nonpublic_org_coverage_rate")
-    if rate is not None and rate < goal:
+    if rate is not None and not meets_target(rate, goal):
         out.append(t("alert_coverage", lang, rate=fmt.pct(rate), target=fmt.pct(goal)))
     rate, goal = kpis.get("satisfaction_rate"), config.target("satisfaction_rate")
-    if rate is not None and rate < goal:
+    if rate is not None and not meets_target(rate, goal):
         out.append(t("alert_satisfaction", lang, period=kpis.get("satisfaction_period"), rate=fmt.pct(rate), target=fmt.pct(goal)))
     return out
 

@@ -1,0 +1,78 @@
+"""Defects from the screenshot review (fixD): targets at display precision, neutral 持平, import report, date hint,
+per-family comparison, station labels, histogram, outflow at-risk card, English labels, mini map label."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pandas as pd
+
+import ui
+from lib import narrative, overview
+from lib import satisfaction as sat
+from lib import services
+from lib.overview import Card, kpi_cards
+from lib.scope import Scope
+
+
+# --- 1. a rate that rounds to its target meets it (94.97% shows as 95.0%) ---
+
+def test_a_rate_that_shows_as_its_target_meets_it():
+    # 1889 of 1989 = 94.97%: shown as 95.0%, target 95.0%
+    rate = 1889 / 1989
+    assert f"{rate:.4f}" == "0.9497"
+    cards = {c.key: c for _, cs in kpi_cards({"tickets_on_time_rate": rate}, None) for c in cs}
+    on_time = cards["tickets_on_time_rate"]
+    assert (on_time.value, on_time.status, on_time.status_text) == ("95.0%", "good", "达到目标 95.0%")
+    # one step under display precision still misses: 94.94% shows as 94.9%
+    cards = {c.key: c for _, cs in kpi_cards({"tickets_on_time_rate": 0.9494}, None) for c in cs}
+    assert (cards["tickets_on_time_rate"].status, cards["tickets_on_time_rate"].status_text) == ("bad", "低于目标 95.0%")
+    # a share that shows as its limit stays within it: 5.04% shows as 5.0%
+    cards = {c.key: c for _, cs in kpi_cards({"outflow_at_risk_rate": 0.0504}, None) for c in cs}
+    assert cards["outflow_at_risk_rate"].status_text == "不超过 5.0%"
+
+
+def test_services_satisfaction_and_narrative_agree_with_the_card():
+    rate = 1889 / 1989
+    _, svc = services.cards({"tickets_n": 1989, "tickets_on_time_rate": rate, "tickets_open_n": 0,
+                             "tickets_open_overdue_n": 0}, {}, lang="zh")
+    on_time = {c.key: c for c in svc}["tickets_on_time_rate"]
+    assert (on_time.status, on_time.status_text) == ("good", "达到目标 95.0%")
+    card = sat._rate_card("sat_card_rate", 0.9496, "zh", goal=0.95)
+    assert (card.status, card.status_text) == ("good", "达到目标 95.0%")
+    facts = SimpleNamespace(current={"tickets_on_time_rate": rate}, previous={}, scope=Scope.all(), scope_name="全区")
+    writer = narrative.Writer(facts, lang="zh")
+    assert writer.target_clause("tickets_on_time_rate") == "，达到95.0%的目标"
+    assert "按时办结率" not in "".join(writer.missed_targets())
+    facts.current["tickets_on_time_rate"] = 0.9494
+    assert writer.target_clause("tickets_on_time_rate") == "，低于95.0%的目标"
+
+
+# --- 2. 持平 is never red or green ---
+
+def board_html(cards: list[Card], monkeypatch) -> str:
+    shown = []
+    monkeypatch.setattr(ui.st, "markdown", lambda body, **kw: shown.append(body))
+    ui.kpi_board([("S", cards)], delta_label="较上年")
+    return shown[0]
+
+
+def test_unchanged_delta_is_neutral(monkeypatch):
+    def card(key, delta, color):
+        return Card(key=key, label=key, value="1", delta=delta, delta_color=color, status=None, status_text=None)
+    html = board_html([card("a", "持平", "normal"), card("b", "+0.0个百分点", "inverse"), card("c", "-0", "normal"),
+                       card("d", "-3", "normal"), card("e", "+2", "inverse"), card("f", "+1.2个百分点", "normal")],
+                      monkeypatch)
+    parts = {k: html[html.index(f"data-kpi='{k}'"):] for k in "abcdef"}
+    for k in "abc":
+        assert parts[k].split("</div>")[2].startswith("<div class='delta '"), parts[k][:200]
+        assert "▲" not in parts[k].split("</div>")[2] and "▼" not in parts[k].split("</div>")[2]
+    assert parts["d"].split("</div>")[2].startswith("<div class='delta bad'")
+    assert parts["e"].split("</div>")[2].startswith("<div class='delta bad'")
+    assert parts["f"].split("</div>")[2].startswith("<div class='delta good'")
+
+
+def test_satisfaction_unchanged_card_is_off():
+    card = sat._rate_card("sat_card_rate", 0.9, "zh", delta=0.0002, goal=0.95)
+    assert (card.delta, card.delta_color) == ("持平", "off")
+    card = sat._rate_card("sat_card_rate", 0.9, "zh", delta=-0.02, goal=0.95)
+    assert (card.delta, card.delta_color) == ("-2.0个百分点", "normal")
