@@ -76,3 +76,22 @@ def test_satisfaction_unchanged_card_is_off():
     assert (card.delta, card.delta_color) == ("持平", "off")
     card = sat._rate_card("sat_card_rate", 0.9, "zh", delta=-0.02, goal=0.95)
     assert (card.delta, card.delta_color) == ("-2.0个百分点", "normal")
+
+
+# --- 3. a file-level import problem has a blank row number ---
+
+def test_import_report_blanks_the_row_of_a_file_problem(tiny_engine):
+    from pathlib import Path
+
+    from lib import importer
+    from lib.i18n import t
+    from lib.importer.report import problems_frame
+
+    fixtures = Path(__file__).parent / "fixtures" / "import"
+    plan = importer.check_files([("old_format.xls", (fixtures / "old_format.xls").read_bytes())], tiny_engine)
+    frame = problems_frame(plan, lambda k, **kw: t(k, "zh", **kw))
+    assert list(frame["行号"]) == [""]
+    plan = importer.check_files([("bad_dates.xlsx", (fixtures / "bad_dates.xlsx").read_bytes())], tiny_engine)
+    frame = problems_frame(plan, lambda k, **kw: t(k, "zh", **kw))
+    assert list(frame["行号"]) == ["2", "3", "3"]
+    assert "请写成 1991-04-01" in list(frame["处理办法"])[1]
