@@ -108,13 +108,52 @@ def comparison_date(as_of: date, earliest: date | None) -> date | None:
     return None if earliest is not None and day < earliest else day
 
 
+# Indicator family (lib.queries.firsts.FIRST_COLUMNS) -> the kpi_counts keys that rest on it. A change against a
+# year earlier is shown per family: only where that family has data on the day a year earlier.
+FAMILY_KEYS: dict[str, tuple[str, ...]] = {
+    "organisations": ("party_orgs_n", "outflow_branches_n", "nonpublic_org_coverage_rate",
+                      "nonpublic_work_coverage_rate", "social_org_coverage_rate", "should_build_not_built_n"),
+    "members": ("members_n",),
+    "outflow": ("outflow_n", "outflow_at_risk_n", "outflow_at_risk_rate"),
+    "tickets": ("tickets_n", "tickets_on_time_rate", "tickets_open_overdue_n"),
+    "satisfaction": ("satisfaction_rate", "satisfaction_basic_rate", "satisfaction_period"),
+}
+
+
+def comparison_gaps(firsts: dict[str, date | None], as_of: date) -> dict[str, date | None]:
+    """Return {family: its first day} for the families without data a year before `as_of` (first day later, or no
+    data at all): their KPIs show no change. `firsts` is lib.queries.firsts.first_dates."""
+    day = minus_years(as_of, 1)
+    return {fam: first for fam, first in firsts.items() if fam in FAMILY_KEYS and (first is None or first > day)}
+
+
 def previous_kpis(query: Callable, *, scope, as_of: date) -> dict | None:
-    """Return kpi_counts a year before `as_of` via `query(fn, **kw)` (e.g. cached.query), or None without data then."""
-    from lib.queries.common import earliest_date
+    """Return kpi_counts a year before `as_of` via `query(fn, **kw)` (e.g. cached.query) without the KPIs of the
+    families that had no data then (comparison_gaps), or None when no family had any."""
+    from lib.queries.firsts import first_dates
     from lib.queries.kpis import kpi_counts
 
-    day = comparison_date(as_of, query(earliest_date))
-    return None if day is None else query(kpi_counts, scope=scope, as_of=day)
+    gaps = comparison_gaps(query(first_dates), as_of)
+    if len(gaps) == len(FAMILY_KEYS):
+        return None
+    before = dict(query(kpi_counts, scope=scope, as_of=minus_years(as_of, 1)))
+    for fam in gaps:
+        for key in FAMILY_KEYS[fam]:
+            before.pop(key, None)
+    return before
+
+
+def no_comparison_note(query: Callable, *, as_of: date, lang: str = "zh") -> str | None:
+    """Return the caption naming the indicators that show no change because their data start after the day a year
+    earlier (with the first day of each), or None when every family can be compared."""
+    from lib.queries.firsts import first_dates
+
+    gaps = {fam: first for fam, first in comparison_gaps(query(first_dates), as_of).items() if first is not None}
+    if not gaps:
+        return None
+    items = t("ov_list_sep", lang).join(t("ov_family_since", lang, family=t(f"ov_family_{fam}", lang),
+                                          first=first.isoformat()) for fam, first in gaps.items())
+    return t("ov_no_comparison", lang, day=minus_years(as_of, 1).isoformat(), items=items)
 
 
 def rank_text(key: str, rank: tuple, lang: str = "zh") -> str:
