@@ -95,3 +95,37 @@ def test_import_report_blanks_the_row_of_a_file_problem(tiny_engine):
     frame = problems_frame(plan, lambda k, **kw: t(k, "zh", **kw))
     assert list(frame["行号"]) == ["2", "3", "3"]
     assert "请写成 1991-04-01" in list(frame["处理办法"])[1]
+
+
+# --- 6. stations of one township do not repeat it in brackets ---
+
+def test_station_labels_name_the_township_only_in_a_multi_township_view(monkeypatch, tiny_url):
+    from page_helpers import figures, run_page
+
+    # T1's stations this year up to 2018-06-30: 甲镇 has one, "T1便民服务中心" (K1 K2 K3 K7)
+    at = run_page("services", monkeypatch, tiny_url, as_of="2018-06-30")
+    labels = figures(at)["受理量前 15 的服务站点（本年）"]["data"][0]["y"]
+    assert sorted(labels) == ["T1便民服务中心（甲镇）", "T2便民服务中心（乙街道）"]
+    at = run_page("services", monkeypatch, tiny_url, as_of="2018-06-30", township="T1")
+    assert figures(at)["受理量前 15 的服务站点（本年）"]["data"][0]["y"] == ["T1便民服务中心"]
+
+
+# --- 7. the histogram folds where its caption says ---
+
+def test_close_days_histogram_folds_at_the_days_its_caption_names(monkeypatch, tiny_url):
+    from lib.charts import services as charts
+    from lib.i18n import t
+
+    hist = pd.DataFrame({"close_days": [0, 2, 29, 30, 31, 45], "tickets_n": [1, 2, 3, 4, 5, 6]})
+    fig = charts.close_days_histogram(hist, p50=2.0, p90=40.0, title="t", x_title="x", y_title="y", p50_label="a",
+                                      p90_label="b")
+    bar = fig.data[0]
+    assert list(bar.x) == [0, 2, 29, 30] and list(bar.y) == [1, 2, 3, 15]  # 30 + 31 + 45 days: 4 + 5 + 6
+    assert list(bar.customdata) == ["0", "2", "29", "30+"]
+    assert fig.layout.xaxis.range == (-0.6, 30.6) and fig.layout.xaxis.ticktext[-1] == "30+"
+    assert fig.layout.shapes[1].x0 == 30  # P90 40 days sits on the folded bar
+    caption = t("svc_caliber_close", "zh", days=charts.CLOSE_DAYS_FOLD)
+    assert "30天及以上并入最后一档（30+）" in caption and "60" not in caption
+    from page_helpers import run_page
+    at = run_page("services", monkeypatch, tiny_url, as_of="2018-06-30")
+    assert any("30天及以上并入最后一档" in c.value for c in at.caption)
