@@ -127,6 +127,13 @@ def comparison_gaps(firsts: dict[str, date | None], as_of: date) -> dict[str, da
     return {fam: first for fam, first in firsts.items() if fam in FAMILY_KEYS and (first is None or first > day)}
 
 
+def family_comparison_date(query: Callable, family: str, *, as_of: date) -> date | None:
+    """Return the same day a year before `as_of` when indicator `family` has data then (else None: no change)."""
+    from lib.queries.firsts import first_dates
+
+    return None if family in comparison_gaps(query(first_dates), as_of) else minus_years(as_of, 1)
+
+
 def previous_kpis(query: Callable, *, scope, as_of: date) -> dict | None:
     """Return kpi_counts a year before `as_of` via `query(fn, **kw)` (e.g. cached.query) without the KPIs of the
     families that had no data then (comparison_gaps), or None when no family had any."""
@@ -168,37 +175,35 @@ def rank_text(key: str, rank: tuple, lang: str = "zh") -> str:
     return t("rank_of", lang, rank=r, n=n)
 
 
+def kpi_card(key: str, current: dict, previous: dict | None, *, lang: str = "zh", rank: tuple | None = None) -> Card:
+    """Return the card of KPI `key`: value, change against `previous` (None: no change shown), target or limit status
+    and rank badge. Other pages reuse it so that a KPI reads the same everywhere (e.g. the 流动党员 page's share)."""
+    value = current.get(key)
+    before = (previous or {}).get(key)
+    if key in ROSTER_KEYS:
+        before = None
+    if key in SURVEY_KEYS and (previous or {}).get("satisfaction_period") == current.get("satisfaction_period"):
+        before = None  # no newer survey than a year ago: nothing to compare
+    delta, unchanged = None, False
+    if value is not None and before is not None:
+        unchanged = abs(value - before) < (0.0005 if _is_rate(key) else 0.5)  # shows as +0.0: say 持平
+        delta = t("unchanged", lang) if unchanged else \
+            fmt.pp(value - before, lang) if _is_rate(key) else fmt.signed(value - before)
+    status, status_text = _status(key, current, lang)
+    label = t(f"kpi_{key}", lang)
+    if key == "satisfaction_rate" and current.get("satisfaction_period"):
+        label = t("label_with_period", lang, label=label, period=current["satisfaction_period"])
+    return Card(key=key, label=label, value=format_value(key, value), delta=delta,
+                delta_color="off" if unchanged else "inverse" if key in LOWER_IS_BETTER else "normal",
+                status=status, status_text=status_text, rank_text=rank_text(key, rank, lang) if rank else None)
+
+
 def kpi_cards(current: dict, previous: dict | None, *, lang: str = "zh",
               ranks: dict[str, tuple] | None = None) -> list[tuple[str, list[Card]]]:
     """Return (section label, cards) for the overview, comparing with `previous` (the same day a year earlier;
     None when there are no data then: no change is shown). Roster-based cadre cards never show a change."""
-    out = []
-    for section, keys in CARD_SECTIONS:
-        cards = []
-        for key in keys:
-            value = current.get(key)
-            before = (previous or {}).get(key)
-            if key in ROSTER_KEYS:
-                before = None
-            if key in SURVEY_KEYS and (previous or {}).get("satisfaction_period") == current.get("satisfaction_period"):
-                before = None  # no newer survey than a year ago: nothing to compare
-            delta, unchanged = None, False
-            if value is not None and before is not None:
-                unchanged = abs(value - before) < (0.0005 if _is_rate(key) else 0.5)  # shows as +0.0: say 持平
-                delta = t("unchanged", lang) if unchanged else \
-                    fmt.pp(value - before, lang) if _is_rate(key) else fmt.signed(value - before)
-            status, status_text = _status(key, current, lang)
-            rank = (ranks or {}).get(key)
-            label = t(f"kpi_{key}", lang)
-            if key == "satisfaction_rate" and current.get("satisfaction_period"):
-                label = t("label_with_period", lang, label=label, period=current["satisfaction_period"])
-            cards.append(Card(
-                key=key, label=label, value=format_value(key, value), delta=delta,
-                delta_color="off" if unchanged else "inverse" if key in LOWER_IS_BETTER else "normal",
-                status=status, status_text=status_text,
-                rank_text=rank_text(key, rank, lang) if rank else None))
-        out.append((t(section, lang), cards))
-    return out
+    return [(t(section, lang), [kpi_card(key, current, previous, lang=lang, rank=(ranks or {}).get(key)) for key in keys])
+            for section, keys in CARD_SECTIONS]
 
 
 def alerts(kpis: dict, *, lang: str = "zh") -> list[str]:
