@@ -48,7 +48,7 @@ is_rate = metric.endswith("_rate")
 goal = config.target(metric)
 fig = charts.township_bars(
     by_township, value_col=metric, title=ctx.t("chart_ranking_title", metric=ctx.t(f"kpi_{metric}")),
-    value_title=f"{ctx.t(f'kpi_{metric}')}（{'%' if is_rate else ctx.t('unit_count')}）", is_rate=is_rate,
+    value_title=ctx.t("axis_with_unit", label=ctx.t(f"kpi_{metric}"), unit="%" if is_rate else ctx.t("unit_count")), is_rate=is_rate,
     target=goal, target_label=ctx.t("target_line", target=fmt.pct(goal)) if goal is not None else None,
     selected_code=ctx.township, higher_is_better=RANKING_METRICS[metric])
 chart_col, map_col = st.columns([1, 1], gap="large")

@@ -129,3 +129,25 @@ def test_close_days_histogram_folds_at_the_days_its_caption_names(monkeypatch, t
     from page_helpers import run_page
     at = run_page("services", monkeypatch, tiny_url, as_of="2018-06-30")
     assert any("30天及以上并入最后一档" in c.value for c in at.caption)
+
+
+# --- 9. English labels: consistent, short, half-width brackets; contact wording ---
+
+def test_english_labels_are_consistent_and_short():
+    from lib.i18n import t
+
+    assert t("download_xlsx", "en") == "Download Excel" and t("download_xlsx", "zh") == "下载 Excel"
+    assert (t("data_template_zip_name", "zh"), t("data_template_zip_name", "en")) == ("导入模板.zip", "import-templates.zip")
+    assert len(t("kpi_should_build_not_built_n", "en")) <= 28
+    assert t("axis_with_unit", "en", label="Enterprise org coverage", unit="%") == "Enterprise org coverage (%)"
+    assert t("axis_with_unit", "zh", label="非公企业党组织覆盖率", unit="%") == "非公企业党组织覆盖率（%）"
+    assert t("narr_next_contact", "zh", r="75") == "与75名流动党员建立或恢复经常性联系"
+
+
+def test_overview_ranking_axis_uses_half_width_brackets_in_english(monkeypatch, tiny_url):
+    from page_helpers import figures, run_page
+
+    at = run_page("overview", monkeypatch, tiny_url, as_of="2018-06-30", lang="en")
+    titles = [f["layout"]["xaxis"]["title"]["text"] for f in figures(at).values()]
+    assert any(title.endswith(" (%)") for title in titles), titles
+    assert not any("（" in title for title in titles)
