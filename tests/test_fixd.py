@@ -151,3 +151,32 @@ def test_overview_ranking_axis_uses_half_width_brackets_in_english(monkeypatch, 
     titles = [f["layout"]["xaxis"]["title"]["text"] for f in figures(at).values()]
     assert any(title.endswith(" (%)") for title in titles), titles
     assert not any("（" in title for title in titles)
+
+
+# --- 10. the selected township's name on the mini map is whole and inside the view ---
+
+def test_selected_label_is_boxed_in_red_and_kept_inside_the_view():
+    import json
+    import math
+
+    from lib import geo, maps
+    from test_maps import CODES, _towns
+
+    fc, _ = geo.township_polygons(_towns())
+    for code in CODES:
+        spec = json.loads(maps.district_highlight(fc, code, width_px=440, height_px=300).to_json())
+        layers = {x["id"]: x for x in spec["layers"]}
+        (label,) = layers["township-label-selected"]["data"]
+        assert label["code"] == code and label["color"][:3] == [255, 255, 255]
+        assert layers["township-label-selected"]["getBackgroundColor"][:3] == list(maps.PARTY_RED)
+        assert code not in [x["code"] for x in layers["township-labels"]["data"]]
+    # a label centred on the view's left edge is moved right until its box (4 em of 13 px + padding) fits
+    view = maps.fit_view((114.0, 33.5, 114.4, 33.8), width_px=440, height_px=300)
+    scale = 512 * 2 ** view.zoom / (2 * math.pi)
+    left_edge = view.longitude - math.degrees(220 / scale)
+    moved = maps.keep_inside({"text": "白云街道", "lon": left_edge, "lat": view.latitude}, view, width_px=440,
+                             height_px=300, size_px=13)
+    # half box = 4 * 13 / 2 + 4 + 6 = 36 px from the edge
+    assert abs((moved["lon"] - left_edge) * math.pi / 180 * scale - 36) < 0.01
+    inside = {"text": "白云街道", "lon": view.longitude, "lat": view.latitude}
+    assert maps.keep_inside(inside, view, width_px=440, height_px=300, size_px=13)["lon"] == round(view.longitude, 6)
