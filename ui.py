@@ -289,11 +289,14 @@ def kpi_board(sections, *, delta_label: str) -> None:
             parts.append(f"<div class='kpi-card' data-kpi='{card.key}'><div class='label'>{html.escape(card.label)}</div>"
                          f"<div class='value'>{html.escape(card.value)}</div>")
             if card.delta:
-                tone = ""
-                if card.delta_color != "off":
-                    up = card.delta.startswith("+")
+                up, down = card.delta.startswith("+"), card.delta.startswith("-")
+                if up or down:  # '+0.0' / '-0' read as unchanged too
+                    up = up and any(ch in "123456789" for ch in card.delta)
+                    down = down and any(ch in "123456789" for ch in card.delta)
+                tone = ""  # 持平 / unchanged / zero: neutral
+                if card.delta_color != "off" and (up or down):
                     tone = "good" if up == (card.delta_color == "normal") else "bad"
-                arrow = "▲" if card.delta.startswith("+") else "▼" if card.delta.startswith("-") else ""
+                arrow = "▲" if up else "▼" if down else ""
                 parts.append(f"<div class='delta {tone}' title='{html.escape(delta_label)}'>{arrow} {html.escape(card.delta)}"
                              f" <span style='color:{palette.MUTED}'>{html.escape(delta_label)}</span></div>")
             if card.status_text:

@@ -71,7 +71,7 @@ def kpi_cards(total: pd.Series, windows: pd.DataFrame, *, lang: str = "zh") -> l
     """Return the KPI cards: cadres counted, the two shares against their targets, retirements due in 1/2/3 years."""
     from lib import fmt
     from lib.i18n import t
-    from lib.overview import Card
+    from lib.overview import Card, meets_target
 
     cards = [Card(key="cad_total", label=t("cad_total", lang), value=fmt.num(total["cadres_n"]), delta=None,
                   delta_color="off", status=None, status_text=None)]
@@ -79,7 +79,7 @@ def kpi_cards(total: pd.Series, windows: pd.DataFrame, *, lang: str = "zh") -> l
         value, goal = total[key], share_target(key)
         status = status_text = None
         if goal is not None and pd.notna(value):
-            met = value >= goal
+            met = meets_target(value, goal)
             status = "good" if met else "bad"
             status_text = t("target_met" if met else "target_missed", lang, target=fmt.pct(goal))
         cards.append(Card(key=f"cad_{key}", label=t(label, lang), value=fmt.pct(value), delta=None, delta_color="off",

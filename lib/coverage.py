@@ -108,7 +108,7 @@ def kpi_cards(current: dict, previous: dict | None, *, kind: str, lang: str = "z
     """Return the page's KPI section (label, cards): total, with organization, both coverage rates, 应建未建."""
     from lib import fmt
     from lib.i18n import t
-    from lib.overview import Card
+    from lib.overview import Card, meets_target
 
     kind_name = t(f"cov_kind_{kind}", lang)
     cards = []
@@ -128,7 +128,7 @@ def kpi_cards(current: dict, previous: dict | None, *, kind: str, lang: str = "z
                 delta = fmt.pp(value - before, lang) if is_rate else fmt.signed(value - before)
         status = status_text = None
         if goal is not None and value is not None:
-            met = value >= goal if sense == "min" else value <= goal
+            met = meets_target(value, goal) if sense == "min" else value <= goal
             status = "good" if met else "bad"
             if sense == "min":
                 status_text = t("target_met" if met else "target_missed", lang, target=fmt.pct(goal))

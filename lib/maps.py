@@ -400,8 +400,35 @@ def district_highlight(
     _plain(townships, line_width_units="pixels")
     view = fit_view(_bounds(fc), width_px=width_px, height_px=height_px)
     shown = fit_polygon_labels(labels, view, max_px=13, first=selected_code)
-    layers = [townships, _text_layer("township-labels", shown, min_px=MIN_LABEL_PX, max_px=13)]
+    chosen = [dict(lab, color=_rgb(TEXT_LIGHT)) for lab in shown if lab["code"] == selected_code]
+    others = [lab for lab in shown if lab["code"] != selected_code]
+    layers = [townships, _text_layer("township-labels", others, min_px=MIN_LABEL_PX, max_px=13)]
+    if chosen:
+        # the selected name is often wider than its (small) polygon: white on grey would lose its first and last
+        # characters, so it sits on a red box of its own, moved inside the view when it would cross an edge
+        label = keep_inside(chosen[0], view, width_px=width_px, height_px=height_px, size_px=SELECTED_LABEL_PX)
+        layer = _text_layer("township-label-selected", [label], size_px=SELECTED_LABEL_PX, weight=600)
+        _plain(layer, background=True, get_background_color=_rgb(PARTY_RED), background_padding=[4, 2, 4, 2])
+        layers.append(layer)
     return _deck(layers, view)
+
+
+SELECTED_LABEL_PX = 13
+
+
+def keep_inside(label: dict, view: pdk.ViewState, *, width_px: int, height_px: int, size_px: float,
+                margin_px: float = 6) -> dict:
+    """Return `label` moved (lon/lat) so that its text box of `size_px` lies inside the `width_px` x `height_px`
+    view with `margin_px` to spare; unchanged when it already does."""
+    scale = _WORLD_PX * 2 ** view.zoom / (2 * math.pi)  # pixels per radian of Mercator x/y
+    cx, cy = math.radians(view.longitude) * scale, -_merc_y(view.latitude) * scale
+    x, y = math.radians(label["lon"]) * scale, -_merc_y(label["lat"]) * scale
+    half_w = _text_width_em(label["text"]) * size_px / 2 + 4 + margin_px
+    half_h = 1.15 * size_px * (label["text"].count("\n") + 1) / 2 + 2 + margin_px
+    x = min(max(x, cx - width_px / 2 + half_w), cx + width_px / 2 - half_w)
+    y = min(max(y, cy - height_px / 2 + half_h), cy + height_px / 2 - half_h)
+    lat = math.degrees(2 * math.atan(math.exp(-y / scale)) - math.pi / 2)
+    return dict(label, lon=round(math.degrees(x / scale), 6), lat=round(lat, 6))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import pandas as pd
 from lib import config, fmt, privacy
 from lib.i18n import t
 from lib.queries import briefing as bq
-from lib.overview import previous_kpis
+from lib.overview import meets_target, previous_kpis, within_limit
 from lib.queries.kpis import kpi_counts, kpis_by_township
 from lib.scope import Scope
 
@@ -154,7 +154,7 @@ class Writer:
         goal = config.target(key)
         if goal is None or _missing(value):
             return ""
-        return self.tr("narr_target_met" if value >= goal else "narr_target_missed", goal=fmt.pct(goal))
+        return self.tr("narr_target_met" if meets_target(value, goal) else "narr_target_missed", goal=fmt.pct(goal))
 
     def best_worst(self, key: str, *, what: str | None = None) -> str:
         """Return the sentence naming the best and worst township on rate `key` (district scope), the
@@ -189,7 +189,7 @@ class Writer:
     def missed_targets(self) -> list[str]:
         """Return the short names of KPIs with a target that the scope does not meet (with data only)."""
         return [self.tr(f"narr_what_{k}") for k, goal in config.settings()["targets"].items()
-                if not _missing(self.c.get(k)) and self.c[k] < goal]
+                if not _missing(self.c.get(k)) and not meets_target(self.c[k], goal)]
 
     def targets(self) -> str:
         measured = [k for k in config.settings()["targets"] if not _missing(self.c.get(k))]
@@ -264,7 +264,7 @@ class Writer:
         text = self.tr("narr_out_risk", r=self.people(c["outflow_at_risk_n"]), months=months, rate=fmt.pct(rate))
         cap = config.limit("outflow_at_risk_rate")
         if cap is not None:
-            text += self.tr("narr_limit_met" if rate <= cap else "narr_limit_missed", limit=fmt.pct(cap))
+            text += self.tr("narr_limit_met" if within_limit(rate, cap) else "narr_limit_missed", limit=fmt.pct(cap))
         return self.sentence(text)
 
     def services(self) -> str:
@@ -298,7 +298,7 @@ class Writer:
         if not period or _missing(rate):
             return self.tr("narr_sat_none", s=self.s)
         goal = config.target("satisfaction_rate")
-        key = "narr_sat_high" if goal is not None and rate >= goal else "narr_sat"
+        key = "narr_sat_high" if goal is not None and meets_target(rate, goal) else "narr_sat"
         text = self.tr(key, period=period_text(period, self.lang), s=self.s, resp=self.people(c["respondents_n"]),
                        rate=fmt.pct(rate))
         # first the change the KPI card shows (the latest survey a year earlier), then, when it is another

@@ -1,6 +1,7 @@
 """What the 流动党员 page shows, as plain data: cards, map rows, top destinations, masked 失联风险 list."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -35,18 +36,29 @@ def share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def cards(totals: dict, *, lang: str) -> list[tuple[str, list[Card]]]:
-    """Return the KPI board of the page (one section) from outflow_totals."""
+def at_risk_kpis(totals: dict) -> dict:
+    """Return outflow_totals as the overview's KPI keys (outflow_n, outflow_at_risk_n, outflow_at_risk_rate)."""
+    return {"outflow_n": totals["outflow_n"], "outflow_at_risk_n": totals["at_risk_n"],
+            "outflow_at_risk_rate": share(totals["at_risk_n"], totals["outflow_n"])}
+
+
+def cards(totals: dict, *, lang: str, previous: dict | None = None) -> list[tuple[str, list[Card]]]:
+    """Return the KPI board of the page (one section) from outflow_totals; `previous` is outflow_totals a year
+    earlier (None: no data then, no change). The at-risk share card is the overview's (same flag, same change)."""
+    from lib.overview import kpi_card
+
     n = totals["outflow_n"]
 
     def card(key: str, value: str, note: str | None = None) -> Card:
         return Card(key=key, label=t(key, lang), value=value, delta=None, delta_color="off", status=None,
                     status_text=None, rank_text=note)
 
+    now, before = at_risk_kpis(totals), (at_risk_kpis(previous) if previous is not None else None)
     return [(t("out_section", lang), [
-        card("out_card_total", fmt.num(n)),
-        card("out_card_at_risk", fmt.num(totals["at_risk_n"]),
-             f"{t('out_card_at_risk_share', lang)} {fmt.pct(share(totals['at_risk_n'], n))}"),
+        replace(kpi_card("outflow_n", now, before, lang=lang), key="out_card_total", label=t("out_card_total", lang)),
+        replace(kpi_card("outflow_at_risk_n", now, before, lang=lang), key="out_card_at_risk",
+                label=t("out_card_at_risk", lang)),
+        kpi_card("outflow_at_risk_rate", now, before, lang=lang),
         card("out_card_in_branch", fmt.num(totals["in_branch_n"]),
              f"{t('out_card_in_branch_share', lang)} {fmt.pct(share(totals['in_branch_n'], n))}"),
         card("out_card_cities", fmt.num(totals["cities_n"]),

@@ -70,17 +70,32 @@ def format_value(key: str, value) -> str:
     return fmt.pct(value) if _is_rate(key) else fmt.num(value)
 
 
+def _shown(value: float) -> float:
+    """Return a rate as the percentage the cards show (1 decimal): 0.94968 -> 95.0."""
+    return float(f"{value * 100:.1f}")
+
+
+def meets_target(value, goal) -> bool:
+    """Return whether rate `value` reaches `goal` at display precision: 94.97% shows as 95.0% and meets 95.0%."""
+    return _shown(value) >= _shown(goal)
+
+
+def within_limit(value, cap) -> bool:
+    """Return whether `value` stays at or under `cap`; a share (0 < cap < 1) is compared at display precision."""
+    return _shown(value) <= _shown(cap) if 0 < cap < 1 else value <= cap
+
+
 def _status(key: str, kpis: dict, lang: str) -> tuple[str | None, str | None]:
     value = kpis.get(key)
     if value is None:
         return None, None
     goal = config.target(key)
     if goal is not None:
-        met = value >= goal
+        met = meets_target(value, goal)
         return ("good" if met else "bad"), t("target_met" if met else "target_missed", lang, target=fmt.pct(goal))
     cap = config.limit(key)  # the 失联风险 limit is a share: it flags outflow_at_risk_rate, never the head count
     if cap is not None:
-        met = value <= cap
+        met = within_limit(value, cap)
         shown = fmt.pct(cap) if cap < 1 and cap > 0 else fmt.num(cap)
         return ("good" if met else "bad"), t("limit_met" if met else "limit_missed", lang, limit=shown)
     return None, None
@@ -93,13 +108,59 @@ def comparison_date(as_of: date, earliest: date | None) -> date | None:
     return None if earliest is not None and day < earliest else day
 
 
+# Indicator family (lib.queries.firsts.FIRST_COLUMNS) -> the kpi_counts keys that rest on it. A change against a
+# year earlier is shown per family: only where that family has data on the day a year earlier.
+FAMILY_KEYS: dict[str, tuple[str, ...]] = {
+    "organisations": ("party_orgs_n", "outflow_branches_n", "nonpublic_org_coverage_rate",
+                      "nonpublic_work_coverage_rate", "social_org_coverage_rate", "should_build_not_built_n"),
+    "members": ("members_n",),
+    "outflow": ("outflow_n", "outflow_at_risk_n", "outflow_at_risk_rate"),
+    "tickets": ("tickets_n", "tickets_on_time_rate", "tickets_open_overdue_n"),
+    "satisfaction": ("satisfaction_rate", "satisfaction_basic_rate", "satisfaction_period"),
+}
+
+
+def comparison_gaps(firsts: dict[str, date | None], as_of: date) -> dict[str, date | None]:
+    """Return {family: its first day} for the families without data a year before `as_of` (first day later, or no
+    data at all): their KPIs show no change. `firsts` is lib.queries.firsts.first_dates."""
+    day = minus_years(as_of, 1)
+    return {fam: first for fam, first in firsts.items() if fam in FAMILY_KEYS and (first is None or first > day)}
+
+
+def family_comparison_date(query: Callable, family: str, *, as_of: date) -> date | None:
+    """Return the same day a year before `as_of` when indicator `family` has data then (else None: no change)."""
+    from lib.queries.firsts import first_dates
+
+    return None if family in comparison_gaps(query(first_dates), as_of) else minus_years(as_of, 1)
+
+
 def previous_kpis(query: Callable, *, scope, as_of: date) -> dict | None:
-    """Return kpi_counts a year before `as_of` via `query(fn, **kw)` (e.g. cached.query), or None without data then."""
-    from lib.queries.common import earliest_date
+    """Return kpi_counts a year before `as_of` via `query(fn, **kw)` (e.g. cached.query) without the KPIs of the
+    families that had no data then (comparison_gaps), or None when no family had any."""
+    from lib.queries.firsts import first_dates
     from lib.queries.kpis import kpi_counts
 
-    day = comparison_date(as_of, query(earliest_date))
-    return None if day is None else query(kpi_counts, scope=scope, as_of=day)
+    gaps = comparison_gaps(query(first_dates), as_of)
+    if len(gaps) == len(FAMILY_KEYS):
+        return None
+    before = dict(query(kpi_counts, scope=scope, as_of=minus_years(as_of, 1)))
+    for fam in gaps:
+        for key in FAMILY_KEYS[fam]:
+            before.pop(key, None)
+    return before
+
+
+def no_comparison_note(query: Callable, *, as_of: date, lang: str = "zh") -> str | None:
+    """Return the caption naming the indicators that show no change because their data start after the day a year
+    earlier (with the first day of each), or None when every family can be compared."""
+    from lib.queries.firsts import first_dates
+
+    gaps = {fam: first for fam, first in comparison_gaps(query(first_dates), as_of).items() if first is not None}
+    if not gaps:
+        return None
+    items = t("ov_list_sep", lang).join(t("ov_family_since", lang, family=t(f"ov_family_{fam}", lang),
+                                          first=first.isoformat()) for fam, first in gaps.items())
+    return t("ov_no_comparison", lang, day=minus_years(as_of, 1).isoformat(), items=items)
 
 
 def rank_text(key: str, rank: tuple, lang: str = "zh") -> str:
@@ -114,37 +175,35 @@ def rank_text(key: str, rank: tuple, lang: str = "zh") -> str:
     return t("rank_of", lang, rank=r, n=n)
 
 
+def kpi_card(key: str, current: dict, previous: dict | None, *, lang: str = "zh", rank: tuple | None = None) -> Card:
+    """Return the card of KPI `key`: value, change against `previous` (None: no change shown), target or limit status
+    and rank badge. Other pages reuse it so that a KPI reads the same everywhere (e.g. the 流动党员 page's share)."""
+    value = current.get(key)
+    before = (previous or {}).get(key)
+    if key in ROSTER_KEYS:
+        before = None
+    if key in SURVEY_KEYS and (previous or {}).get("satisfaction_period") == current.get("satisfaction_period"):
+        before = None  # no newer survey than a year ago: nothing to compare
+    delta, unchanged = None, False
+    if value is not None and before is not None:
+        unchanged = abs(value - before) < (0.0005 if _is_rate(key) else 0.5)  # shows as +0.0: say 持平
+        delta = t("unchanged", lang) if unchanged else \
+            fmt.pp(value - before, lang) if _is_rate(key) else fmt.signed(value - before)
+    status, status_text = _status(key, current, lang)
+    label = t(f"kpi_{key}", lang)
+    if key == "satisfaction_rate" and current.get("satisfaction_period"):
+        label = t("label_with_period", lang, label=label, period=current["satisfaction_period"])
+    return Card(key=key, label=label, value=format_value(key, value), delta=delta,
+                delta_color="off" if unchanged else "inverse" if key in LOWER_IS_BETTER else "normal",
+                status=status, status_text=status_text, rank_text=rank_text(key, rank, lang) if rank else None)
+
+
 def kpi_cards(current: dict, previous: dict | None, *, lang: str = "zh",
               ranks: dict[str, tuple] | None = None) -> list[tuple[str, list[Card]]]:
     """Return (section label, cards) for the overview, comparing with `previous` (the same day a year earlier;
     None when there are no data then: no change is shown). Roster-based cadre cards never show a change."""
-    out = []
-    for section, keys in CARD_SECTIONS:
-        cards = []
-        for key in keys:
-            value = current.get(key)
-            before = (previous or {}).get(key)
-            if key in ROSTER_KEYS:
-                before = None
-            if key in SURVEY_KEYS and (previous or {}).get("satisfaction_period") == current.get("satisfaction_period"):
-                before = None  # no newer survey than a year ago: nothing to compare
-            delta, unchanged = None, False
-            if value is not None and before is not None:
-                unchanged = abs(value - before) < (0.0005 if _is_rate(key) else 0.5)  # shows as +0.0: say 持平
-                delta = t("unchanged", lang) if unchanged else \
-                    fmt.pp(value - before, lang) if _is_rate(key) else fmt.signed(value - before)
-            status, status_text = _status(key, current, lang)
-            rank = (ranks or {}).get(key)
-            label = t(f"kpi_{key}", lang)
-            if key == "satisfaction_rate" and current.get("satisfaction_period"):
-                label = t("label_with_period", lang, label=label, period=current["satisfaction_period"])
-            cards.append(Card(
-                key=key, label=label, value=format_value(key, value), delta=delta,
-                delta_color="off" if unchanged else "inverse" if key in LOWER_IS_BETTER else "normal",
-                status=status, status_text=status_text,
-                rank_text=rank_text(key, rank, lang) if rank else None))
-        out.append((t(section, lang), cards))
-    return out
+    return [(t(section, lang), [kpi_card(key, current, previous, lang=lang, rank=(ranks or {}).get(key)) for key in keys])
+            for section, keys in CARD_SECTIONS]
 
 
 def alerts(kpis: dict, *, lang: str = "zh") -> list[str]:
@@ -157,10 +216,10 @@ def alerts(kpis: dict, *, lang: str = "zh") -> list[str]:
     if kpis.get("outflow_at_risk_n"):
         out.append(t("alert_at_risk", lang, n=fmt.num(kpis["outflow_at_risk_n"]), months=config.rule("outflow_contact_months")))
     rate, goal = kpis.get("nonpublic_org_coverage_rate"), config.target("nonpublic_org_coverage_rate")
-    if rate is not None and rate < goal:
+    if rate is not None and not meets_target(rate, goal):
         out.append(t("alert_coverage", lang, rate=fmt.pct(rate), target=fmt.pct(goal)))
     rate, goal = kpis.get("satisfaction_rate"), config.target("satisfaction_rate")
-    if rate is not None and rate < goal:
+    if rate is not None and not meets_target(rate, goal):
         out.append(t("alert_satisfaction", lang, period=kpis.get("satisfaction_period"), rate=fmt.pct(rate), target=fmt.pct(goal)))
     return out
 

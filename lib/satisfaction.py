@@ -5,7 +5,7 @@ import pandas as pd
 
 from lib import config, fmt
 from lib.i18n import t
-from lib.overview import Card
+from lib.overview import Card, meets_target
 
 
 def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:
@@ -65,14 +65,15 @@ def last_months(df: pd.DataFrame, columns: list[str], months: int = 12) -> dict:
 def _rate_card(key: str, value, lang: str, *, delta=None, goal=None, rank_text=None) -> Card:
     status = status_text = None
     if goal is not None and value is not None and not pd.isna(value):
-        met = value >= goal
+        met = meets_target(value, goal)
         status = "good" if met else "bad"
         status_text = t("target_met" if met else "target_missed", lang, target=fmt.pct(goal))
     delta_text = None if delta is None or pd.isna(delta) else fmt.pp(delta, lang)
     if delta_text is not None and abs(delta) < 0.0005:
         delta_text = t("unchanged", lang)
     return Card(key=key, label=t(key, lang), value=fmt.pct(value), delta=delta_text,
-                delta_color="normal", status=status, status_text=status_text, rank_text=rank_text)
+                delta_color="off" if delta_text == t("unchanged", lang) else "normal", status=status,
+                status_text=status_text, rank_text=rank_text)
 
 
 def cards(periods: pd.DataFrame, spread: pd.DataFrame, rating_rows: pd.DataFrame, petition_rows: pd.DataFrame, *,

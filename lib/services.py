@@ -6,6 +6,7 @@ from datetime import date
 
 import pandas as pd
 
+from lib.overview import meets_target
 from lib.queries.kpis import ratio
 from lib.queries.services import window_start
 
@@ -165,8 +166,9 @@ def cards(total: dict, close: dict, *, previous_total: dict | None = None, previ
         status = status_text = None
         if key == "tickets_on_time_rate" and value is not None and not pd.isna(value):
             goal = config.target(key)
-            status = "good" if value >= goal else "bad"
-            status_text = t("target_met" if value >= goal else "target_missed", lang, target=fmt.pct(goal))
+            met = meets_target(value, goal)
+            status = "good" if met else "bad"
+            status_text = t("target_met" if met else "target_missed", lang, target=fmt.pct(goal))
         if key == "tickets_open_overdue_n":
             cap = config.limit(key)
             status = "good" if value <= cap else "bad"

@@ -100,7 +100,7 @@ with left:
     goal = cadres.share_target(metric)
     event = st.plotly_chart(charts.township_bars(
         towns, value_col=metric, title=t("cad_township_title", share=metric_name),
-        value_title=f"{metric_name}（%）" if ctx.lang == "zh" else f"{metric_name} (%)", is_rate=True, target=goal,
+        value_title=ctx.t("axis_with_unit", label=metric_name, unit="%"), is_rate=True, target=goal,
         target_label=t("target_line", target=fmt.pct(goal)) if goal is not None else None, selected_code=ctx.township),
         key="cad_township_chart", on_select="rerun", selection_mode="points", config={"displayModeBar": False})
     st.caption(t("cad_township_caption"))

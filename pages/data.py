@@ -26,7 +26,7 @@ table = left.selectbox(ctx.t("data_template_one"), [e.table for e in ENTITIES], 
                        format_func=lambda t: entity_name(t, ctx.t))
 middle.download_button(ctx.t("data_template_download"), template_bytes(table), key="data_template_dl", mime=XLSX,
                        file_name=file_name(next(e for e in ENTITIES if e.table == table)), icon=":material/download:")
-right.download_button(ctx.t("data_template_all"), templates_zip(), file_name="导入模板.zip", mime="application/zip",
+right.download_button(ctx.t("data_template_all"), templates_zip(), file_name=ctx.t("data_template_zip_name"), mime="application/zip",
                       key="data_template_zip", icon=":material/folder_zip:")
 
 if ctx.engine is not None:

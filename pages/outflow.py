@@ -5,6 +5,7 @@ import ui
 from lib import cached, config, geo, maps, tables
 from lib import outflow as view
 from lib.charts import outflow as charts
+from lib.overview import family_comparison_date
 from lib.queries import outflow as q
 from lib.scope import Scope
 
@@ -14,7 +15,9 @@ lang, months = ctx.lang, int(config.rule("outflow_contact_months"))
 args = dict(scope=ctx.scope, as_of=ctx.as_of)
 
 totals = cached.query(q.outflow_totals, **args)
-ui.kpi_board(view.cards(totals, lang=lang), delta_label="")
+year_ago = family_comparison_date(cached.query, "outflow", as_of=ctx.as_of)  # None: no outflow data then
+previous = cached.query(q.outflow_totals, scope=ctx.scope, as_of=year_ago) if year_ago else None
+ui.kpi_board(view.cards(totals, lang=lang, previous=previous), delta_label=ctx.t("vs_last_year"))
 series = dict(x_title=ctx.t("out_axis_members"), ok_name=ctx.t("out_series_ok"), risk_name=ctx.t("out_series_at_risk"))
 
 if totals["outflow_n"] == 0:

@@ -4,10 +4,9 @@ import streamlit as st
 import ui
 from lib import charts, config, geo, maps, narrative
 from lib.i18n import t
-from lib.overview import RANKING_METRICS, alerts, kpi_cards, previous_kpis, ranking_table, ranks
-from lib.queries.common import earliest_date
+from lib.overview import (RANKING_METRICS, alerts, kpi_cards, no_comparison_note, previous_kpis, ranking_table,
+                          ranks)
 from lib.queries.kpis import kpi_counts, kpis_by_township
-from lib.rules import minus_years
 from lib.scope import Scope
 from lib import cached, fmt
 
@@ -21,9 +20,9 @@ township_ranks = ranks(by_township, ctx.township) if ctx.township else None
 
 sections = kpi_cards(current, previous, lang=ctx.lang, ranks=township_ranks)
 ui.kpi_board(sections, delta_label=ctx.t("vs_last_year"))
-if previous is None:
-    st.caption(ctx.t("ov_no_baseline", day=minus_years(ctx.as_of, 1).isoformat(),
-                     first=cached.query(earliest_date).isoformat()))
+note = no_comparison_note(cached.query, as_of=ctx.as_of, lang=ctx.lang)  # the KPIs without a change, and why
+if note:
+    st.caption(note)
 st.caption(ctx.t("ov_caliber_cards"))
 
 with st.container(border=True):
@@ -49,7 +48,7 @@ is_rate = metric.endswith("_rate")
 goal = config.target(metric)
 fig = charts.township_bars(
     by_township, value_col=metric, title=ctx.t("chart_ranking_title", metric=ctx.t(f"kpi_{metric}")),
-    value_title=f"{ctx.t(f'kpi_{metric}')}（{'%' if is_rate else ctx.t('unit_count')}）", is_rate=is_rate,
+    value_title=ctx.t("axis_with_unit", label=ctx.t(f"kpi_{metric}"), unit="%" if is_rate else ctx.t("unit_count")), is_rate=is_rate,
     target=goal, target_label=ctx.t("target_line", target=fmt.pct(goal)) if goal is not None else None,
     selected_code=ctx.township, higher_is_better=RANKING_METRICS[metric])
 chart_col, map_col = st.columns([1, 1], gap="large")

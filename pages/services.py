@@ -74,7 +74,7 @@ with left:
 with right:
     stations = cached.query(q.tickets_by_station, limit=15, **args)
     fig = charts.station_bars(stations, title=ctx.t("svc_station_title", n=15), x_title=ctx.t("svc_axis_tickets"),
-                               lang=ctx.lang)
+                               lang=ctx.lang, with_township=ctx.township is None)
     clicked = clicked or ui.selected_township(st.plotly_chart(fig, key="svc_stations", on_select="rerun",
                                                               selection_mode="points", config={"displayModeBar": False}))
     st.caption(ctx.t("svc_caliber_station"))
@@ -92,7 +92,7 @@ with left:
             p90_label=ctx.t("svc_p90_line", days=fmt.days(p90))), key="svc_close", config={"displayModeBar": False})
     else:
         st.info(ctx.t("svc_no_closed"))
-    st.caption(ctx.t("svc_caliber_close"))
+    st.caption(ctx.t("svc_caliber_close", days=charts.CLOSE_DAYS_FOLD))
 with right:
     by_cat = services.close_time_stats(cached.query(q.close_days_histogram, by="category", **args), by="category")
     if not by_cat.empty:

@@ -72,7 +72,7 @@ def test_a_bad_upload_lists_every_error_and_writes_nothing(monkeypatch, tiny_cop
     assert not at.exception, at.exception
     assert at.error[0].value == "发现 3 个问题，本次没有写入任何数据。请按下表修改后重新上传。"
     problems = frame_with(at, "处理办法")
-    assert list(problems["行号"]) == [2, 3, 3]
+    assert list(problems["行号"]) == ["2", "3", "3"]
     assert list(problems["列"]) == ["性别", "学历", "身份证号"]
     assert list(problems["问题"])[-1] == "与第2行重复（同一党员出现两次）"
     assert "4114**********0629" in list(problems["值"])

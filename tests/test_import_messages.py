@@ -37,9 +37,9 @@ EXPECTED_EN = {
     "bad_dates.xlsx": [
         "bad_dates.xlsx › 党员 › row 2 › 入党日期 “2019-13-01”: No such date. Check the year, month and day.",
         "bad_dates.xlsx › 党员 › row 3 › 出生日期 “1991.04”: Only the month is given; this column needs the day. "
-        "Write it as 2019-05-01.",
+        "Write it as 1991-04-01.",
         "bad_dates.xlsx › 党员 › row 3 › 入党日期 “去年七月”: The date is not recognised. "
-        "Write it as 2019-05-01, 2019/5/1, 2019.05.01 or 2019年5月1日, or only the month: 2019.05."],
+        "Write it as YYYY-MM-DD (or YYYY/M/D, YYYY.MM.DD), or only the month: YYYY.MM."],
     "bad_enums.csv": [
         "bad_enums.csv › row 2 › 性别 “未知”: Not an allowed value. Enter one of: 男, 女.",
         "bad_enums.csv › row 2 › 学历 “博士后”: Not an allowed value. Enter one of: 研究生, 大学本科, 大专, 中专, 高中, 初中及以下.",
@@ -342,7 +342,7 @@ def test_the_problem_table_of_the_page_is_english_in_english_mode(monkeypatch, t
     assert at.error[0].value == "Problems found: 3. Nothing was written; fix them as listed below and upload again."
     problems = frame_with(at, "What to do")
     assert list(problems.columns) == ["File", "Sheet", "Row", "Column", "Value", "Problem", "What to do"]
-    assert list(problems["Row"]) == [2, 3, 3]
+    assert list(problems["Row"]) == ["2", "3", "3"]
     assert list(problems["Column"]) == ["性别", "学历", "身份证号"]  # the headers of the user's file
     assert list(problems["Value"]) == ["未知", "博士后", "4114**********0629"]
     assert list(problems["Problem"]) == ["Not an allowed value", "Not an allowed value",

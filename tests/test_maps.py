@@ -184,5 +184,5 @@ def test_real_district_labels_never_overlap_and_are_readable():
         assert 0 < len(layer["data"]) <= len(CODES)
     # the selected township always keeps its name on the small map
     small = json.loads(maps.district_highlight(fc, CODES[0], width_px=440, height_px=300).to_json())
-    names = [x["code"] for x in next(x for x in small["layers"] if x["id"] == "township-labels")["data"]]
-    assert CODES[0] in names
+    names = [x["code"] for x in next(x for x in small["layers"] if x["id"] == "township-label-selected")["data"]]
+    assert names == [CODES[0]]

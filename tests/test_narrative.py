@@ -16,15 +16,15 @@ DISTRICT = [
     # targets: only 40岁以下 (2/4 = 50.0% >= 20%) is met
     "在设有目标值的7项指标中，1项达到目标，非公企业党组织覆盖率、非公企业党的工作覆盖率、社会组织党组织覆盖率、"
     "按时办结率、群众满意率、本科以上干部占比尚未达标。",
-    # a year earlier (2017-06-30) lies before the first ticket (2017-11-01): no change against it anywhere;
-    # 应建未建 E2, S2 in 乙街道, E5 in 甲镇
-    "全区7家非公有制企业中已建立党组织3家，组织覆盖率42.9%，低于90.0%的目标；"
+    # a year earlier (2017-06-30) organisations existed (tickets and surveys did not): 3/7 then too (E1org
+    # 2017-03-01, J1 2016-05-01), 持平; 应建未建 E2, S2 in 乙街道, E5 in 甲镇
+    "全区7家非公有制企业中已建立党组织3家，组织覆盖率42.9%，与上年同期持平，低于90.0%的目标；"
     "仍有3家“两新”组织党员3人以上未建立党组织，集中在乙街道、甲镇。"
     "党的工作覆盖率（含选派党建指导员）为71.4%；社会组织2家，已建立党组织1家，覆盖率50.0%。",
     # 北京市 2 (F1, F5), 上海市 1, 郑州市 1; at risk F2, F3
     "全区现有外出流动党员4名，建立流动党员党支部1个，主要流向北京市、上海市、郑州市。"
     "其中2名超过6个月未联系或无联系记录，占50.0%，高于5.0%的控制值，需加强联系。",
-    # no comparison with a year earlier (see above)
+    # no comparison with a year earlier: the first ticket is 2017-11-01
     "2018年以来，全区便民服务站共受理群众办事6件；按时办结率40.0%，低于95.0%的目标。"
     "目前仍有3件工单超期未办结，需督促办理。办理量居前的事项是学生困难证明、代办事项。",
     # 2018Q2 180/200 = 90.0%; no survey a year earlier; 2018Q1 130/150 = 86.7%: +3.3 points on the previous
@@ -32,7 +32,7 @@ DISTRICT = [
     "在2018年二季度全区群众满意度测评中，受访群众200人，满意率为90.0%，较上期（2018年一季度）提高3.3个百分点，低于95.0%的目标；"
     "满意及基本满意率97.0%。",
     "全区科级干部4名，其中40岁以下的2名，占50.0%，达到20.0%的目标；本科以上学历的2名，占50.0%，低于60.0%的目标。",
-    "下一步，将重点推动3家应建未建的“两新”组织建立党组织，督办3件超期未办结工单，恢复与2名流动党员的经常性联系，"
+    "下一步，将重点推动3家应建未建的“两新”组织建立党组织，督办3件超期未办结工单，与2名流动党员建立或恢复经常性联系，"
     "推动非公企业党组织覆盖率、非公企业党的工作覆盖率、社会组织党组织覆盖率、按时办结率、群众满意率、本科以上干部占比达到目标。",
 ]
 
@@ -61,7 +61,7 @@ def test_township_summary_speaks_of_the_township_and_its_rank(tiny_engine):
     s = summary(tiny_engine, Scope.of("T1"), "甲镇")
     assert s.paragraphs[0].startswith("截至2018年6月30日，甲镇共有村（社区）2个，基层党组织5个，党员4名。在设有目标值的7项指标中，3项达到目标，")
     # one township: no "集中在" clause
-    assert s.paragraphs[1] == ("甲镇3家非公有制企业中已建立党组织1家，组织覆盖率33.3%，低于90.0%的目标；"
+    assert s.paragraphs[1] == ("甲镇3家非公有制企业中已建立党组织1家，组织覆盖率33.3%，与上年同期持平，低于90.0%的目标；"
                                "仍有1家“两新”组织党员3人以上未建立党组织。"
                                "党的工作覆盖率（含选派党建指导员）为66.7%；社会组织1家，已建立党组织1家，覆盖率100.0%。")
     # T1 2018Q2 95/100 against 2018Q1 90/100: +5.0 points, target reached (达)
@@ -92,7 +92,7 @@ def test_english_summary_uses_the_same_numbers(tiny_engine):
     assert s.paragraphs[0].startswith("Figures as of 2018-06-30. The district: townships 3, villages and communities 3, "
                                       "grassroots party organizations 7, party members 6.")
     assert s.paragraphs[1].startswith("Non-public enterprises in the district with a party organization: 3 of 7, a coverage "
-                                      "of 42.9%, below the 90.0% target;")
+                                      "of 42.9%, unchanged on a year earlier, below the 90.0% target;")
     assert "up 3.3 points on the previous survey (Q1 2018)" in s.paragraphs[4]
     assert not any("\u4e00" <= ch <= "\u9fff" for ch in s.paragraphs[4])  # no Chinese left in a sentence about surveys
 
@@ -103,7 +103,7 @@ def test_private_summary_writes_small_people_counts_as_fewer_than_five(tiny_engi
     assert s.paragraphs[2].startswith("全区现有外出流动党员不足5名，")
     assert "其中不足5名超过6个月未联系" in s.paragraphs[2]
     assert s.paragraphs[5].startswith("全区科级干部不足5名，其中40岁以下的不足5名，占50.0%")
-    assert "恢复与不足5名流动党员的经常性联系" in s.paragraphs[6]
+    assert "与不足5名流动党员建立或恢复经常性联系" in s.paragraphs[6]
     # organizations and tickets stay exact
     assert "仍有3家“两新”组织" in s.paragraphs[1] and "督办3件超期未办结工单" in s.paragraphs[6]
 
@@ -195,12 +195,16 @@ def test_a_first_survey_has_nothing_to_compare_with(tmp_path):
     assert "在2018年二季度全区群众满意度测评中，受访群众50人，满意率达98.0%，达到95.0%的目标；满意及基本满意率100.0%。" in s.paragraphs
 
 
-def test_at_the_first_year_of_data_no_sentence_compares_with_a_year_earlier(tiny_engine):
-    # 2017-06-30 lies before the first ticket (2017-11-01): the year-earlier figures would be counted from nothing
+def test_at_the_first_year_of_data_only_tickets_and_surveys_are_not_compared(tiny_engine):
+    # 2017-06-30 lies before the first ticket (2017-11-01) and the first survey (ends 2018-03-31): those figures would
+    # be counted from nothing; organisations, members and outflow had data then
     f = facts(tiny_engine)
-    assert f.previous == {}
-    assert not any("上年" in p for p in summary(tiny_engine).paragraphs)
-    assert not any("a year earlier" in p for p in summary(tiny_engine, lang="en").paragraphs)
+    assert "tickets_n" not in f.previous and "satisfaction_period" not in f.previous
+    assert (f.previous["party_orgs_n"], f.previous["nonpublic_org_coverage_rate"]) == (6, 3 / 7)
+    paragraphs = summary(tiny_engine).paragraphs
+    assert [i for i, p in enumerate(paragraphs) if "上年" in p] == [1]  # the coverage sentence only
+    assert "上年" not in paragraphs[3] and "上年" not in paragraphs[4]
+    assert not any("a year earlier" in p for i, p in enumerate(summary(tiny_engine, lang="en").paragraphs) if i != 1)
 
 
 def test_a_year_later_the_change_against_a_year_earlier_is_told(tiny_engine):

@@ -152,10 +152,18 @@ def test_cards_show_counts_and_shares():
     cards = {c.key: c for c in sections[0][1]}
     assert [cards[k].value for k in ("out_card_total", "out_card_at_risk", "out_card_in_branch", "out_card_cities")] == [
         "4", "2", "2", "3"]
-    assert cards["out_card_at_risk"].rank_text == "失联风险占比 50.0%"
+    # the share is the overview's card: 2/4 = 50.0% against the 5% limit
+    share = cards["outflow_at_risk_rate"]
+    assert (share.label, share.value, share.status, share.status_text) == ("失联风险占比", "50.0%", "bad", "超过控制值 5.0%")
     assert cards["out_card_cities"].rank_text == "流入省份 3"
     empty = view.cards({"outflow_n": 0, "at_risk_n": 0, "in_branch_n": 0, "cities_n": 0, "provinces_n": 0}, lang="zh")
-    assert {c.key: c.rank_text for c in empty[0][1]}["out_card_at_risk"] == "失联风险占比 —"
+    assert {c.key: c.value for c in empty[0][1]}["outflow_at_risk_rate"] == "—"
+    # a year earlier 3 members, 0 at risk: +1, +2 (bad) and +50.0 points (bad), as on the overview
+    later = view.cards({"outflow_n": 4, "at_risk_n": 2, "in_branch_n": 2, "cities_n": 3, "provinces_n": 3}, lang="zh",
+                       previous={"outflow_n": 3, "at_risk_n": 0, "in_branch_n": 1, "cities_n": 2, "provinces_n": 2})
+    later = {c.key: c for c in later[0][1]}
+    assert [(later[k].delta, later[k].delta_color) for k in ("out_card_total", "out_card_at_risk", "outflow_at_risk_rate")] \
+        == [("+1", "normal"), ("+2", "inverse"), ("+50.0个百分点", "inverse")]
 
 
 def test_map_rows_place_known_cities_and_report_unknown_ones():
@@ -233,7 +241,12 @@ def test_page_for_a_township_from_the_url_shows_its_numbers_branch_and_masked_ri
     assert at.title[0].value == "甲镇流动党员"
     text = markdown_text(at)
     assert card("out_card_total", "流动党员", "4") in text
-    assert card("out_card_at_risk", "失联风险", "2") in text and "失联风险占比 50.0%" in text
+    assert card("out_card_at_risk", "失联风险", "2") in text
+    # the share card as on the overview: flag and change against 2017-06-30 (F1 F2 F5 out, none at risk then)
+    assert card("outflow_at_risk_rate", "失联风险占比", "50.0%") in text
+    share = text[text.index("data-kpi='outflow_at_risk_rate'"):]
+    assert "▲ +50.0个百分点" in share.split("data-kpi=")[1] and "● 超过控制值 5.0%" in share.split("data-kpi=")[1]
+    assert "<div class='delta bad'" in share.split("data-kpi=")[1]
     assert card("out_card_in_branch", "已纳入流动党员党支部", "2") in text
     assert card("out_card_cities", "流入城市", "3") in text
     branches, risk = (d.value for d in at.dataframe)

@@ -15,14 +15,65 @@ def deltas(text: str) -> list[str]:
     return [line for line in text.split("<div class='kpi-card'") if "<div class='delta" in line]
 
 
-def test_overview_at_the_first_year_of_data_shows_no_change_and_says_why(monkeypatch, tiny_url):
-    # a year before 2018-06-30 is 2017-06-30, before the first ticket (2017-11-01): no card shows a change
+def card_delta(text: str, key: str) -> str | None:
+    block = text[text.index(f"data-kpi='{key}'"):]
+    block = block[:block.index("data-kpi=", 10)] if "data-kpi=" in block[10:] else block
+    if "<div class='delta" not in block:
+        return None
+    start = block.index("<div class='delta")
+    return block[start:block.index("<span", start)]
+
+
+def test_overview_at_the_first_year_of_data_hides_only_the_changes_without_data_and_says_which(monkeypatch, tiny_url):
+    # a year before 2018-06-30 is 2017-06-30: before the first ticket (2017-11-01) and the first survey (2018Q1, ends
+    # 2018-03-31), but organisations (2000), members (1990) and outflow (2015) have data then: only tickets and
+    # satisfaction show no change
     at = run_page("overview", monkeypatch, tiny_url, as_of="2018-06-30")
     text = markdown_text(at)
-    assert card(text, "tickets_n") == "6" and deltas(text) == []
+    assert card(text, "tickets_n") == "6"
+    for key in ("tickets_n", "tickets_on_time_rate", "tickets_open_overdue_n", "satisfaction_rate",
+                "satisfaction_basic_rate", "cadres_n", "cadres_bachelor_plus_rate"):
+        assert card_delta(text, key) is None, key
+    # party organisations 7 against 6 (S1org founded 2018-01-15)
+    assert card_delta(text, "party_orgs_n") == "<div class='delta good' title='较上年同期'>▲ +1 "
+    # members 6 against 6 (P4 joined 2017-05-01, P3 2018-07-01): 持平, neutral
+    assert card_delta(text, "members_n") == "<div class='delta ' title='较上年同期'> 持平 "
+    # social organisations 1/2 against 0/2: +50.0 points; should build, not built 3 against 4 (S1 had no org): -1, good
+    assert card_delta(text, "social_org_coverage_rate") == "<div class='delta good' title='较上年同期'>▲ +50.0个百分点 "
+    assert card_delta(text, "should_build_not_built_n") == "<div class='delta good' title='较上年同期'>▼ -1 "
+    # outflow 4 against 3 (F3 left 2018-02-20)
+    assert card_delta(text, "outflow_n") == "<div class='delta good' title='较上年同期'>▲ +1 "
+    # 40 or younger: 2/4 against 3/4 at 2017-06-30 (C1 born 1977-06-30 was 40): -25.0 points
+    assert card_delta(text, "cadres_40_or_younger_rate") == "<div class='delta bad' title='较上年同期'>▼ -25.0个百分点 "
     captions = [c.value for c in at.caption]
-    assert "所选日期一年前（2017-06-30）早于数据起始日期（2017-11-01），无上年同期数据，不显示变化。" in captions
+    assert ("所选日期一年前（2017-06-30）尚无以下数据，相关指标不显示较上年变化：便民服务工单（数据始于 2017-11-01）、"
+            "满意度测评（数据始于 2018-03-31）。") in captions
     assert any(c.startswith("口径：变化均为较上年同期") and "40岁以下含40岁" in c for c in captions)
+
+
+def test_previous_kpis_keep_only_the_families_with_data_a_year_earlier(tiny_engine):
+    from lib.overview import comparison_gaps, no_comparison_note, previous_kpis
+    from lib.queries.firsts import first_dates
+
+    def query(fn, **kw):
+        return fn(tiny_engine, **kw)
+
+    firsts = first_dates(tiny_engine)
+    assert firsts == {"tickets": date(2017, 11, 1), "satisfaction": date(2018, 3, 31), "organisations": date(2000, 1, 1),
+                      "members": date(1990, 7, 1), "outflow": date(2015, 4, 1)}
+    before = previous_kpis(query, scope=Scope.all(), as_of=AS_OF)
+    assert "tickets_n" not in before and "satisfaction_rate" not in before and "satisfaction_period" not in before
+    assert (before["party_orgs_n"], before["members_n"], before["outflow_n"]) == (6, 6, 3)
+    # 1991-06-30: a year earlier (1990-06-30) P1 had not joined (1990-07-01) and organisations start in 2000: nothing
+    # had data; a day later P1 had
+    assert sorted(comparison_gaps(firsts, date(1991, 6, 30))) == ["members", "organisations", "outflow", "satisfaction",
+                                                                  "tickets"]
+    assert sorted(comparison_gaps(firsts, date(1991, 7, 1))) == ["organisations", "outflow", "satisfaction", "tickets"]
+    assert previous_kpis(query, scope=Scope.all(), as_of=date(1991, 6, 30)) is None
+    assert no_comparison_note(query, as_of=date(2019, 6, 30)) is None  # 2018-06-30: every family has data
+    assert no_comparison_note(query, as_of=AS_OF, lang="en") == (
+        "A year before the chosen date (2017-06-30) there were no data yet for: service tickets (data from 2017-11-01); "
+        "satisfaction surveys (data from 2018-03-31); their indicators show no change.")
 
 
 def test_overview_a_year_later_compares_with_a_year_earlier_except_the_cadre_roster(monkeypatch, tiny_url):
@@ -91,7 +142,10 @@ def test_slides_put_the_limit_on_the_share_and_name_both_kinds_of_should_build(t
     assert (risk.value, risk.status, risk.status_text) == ("<5", None, None)
     assert (share.value, share.status, share.status_text) == ("50.0%", "bad", "超过控制值 5.0%")
     assert tiles["coverage"]["应建未建（两新组织）"].value == "3"  # E2, E5 and S2
-    assert all(t.note is None for t in deck.slides[0].tiles + deck.slides[1].tiles)  # no data a year earlier
+    # organisations and outflow had data a year earlier (2017-06-30): coverage 3/7 then too, 应建未建 4 (S1 had no
+    # org), at risk 0 of 3 then
+    notes = {t.label: t.note for t in deck.slides[0].tiles + deck.slides[1].tiles}
+    assert (notes["非公企业党组织覆盖率"], notes["应建未建（两新组织）"], notes["失联风险占比"]) == ("持平", "-1", "+50.0个百分点")
     later = build_slides(tiny_engine, scope=Scope.all(), as_of=date(2018, 12, 31), scope_name="全区", slides=["cadres"])
     cadres = {t.label: t for t in later.slides[0].tiles}
     assert cadres["科级干部"].note is None and cadres["本科以上占比"].note is None

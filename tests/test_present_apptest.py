@@ -38,7 +38,7 @@ def test_setup_view_lists_the_slides_and_offers_the_deck(monkeypatch, tiny_url):
     # the whole written summary, with a copy button (st.code)
     summary = at.code[0].value
     assert summary.startswith("全区基层党建工作综述\n\n截至2018年6月30日，全区共有乡镇（街道）3个、村（社区）3个，基层党组织7个，党员6名。")
-    assert "全区7家非公有制企业中已建立党组织3家，组织覆盖率42.9%，低于90.0%的目标" in summary
+    assert "全区7家非公有制企业中已建立党组织3家，组织覆盖率42.9%，与上年同期持平，低于90.0%的目标" in summary
 
 
 def test_preview_of_the_cover_shows_title_and_talking_point(monkeypatch, tiny_url):

@@ -258,7 +258,7 @@ def test_close_days_histogram_draws_median_and_p90_lines(tiny_engine):
     assert sorted(s.x0 for s in fig.layout.shapes) == [3.5, 4.7]
     folded = charts.close_days_histogram(pd.DataFrame({"close_days": [1, 70, 90], "tickets_n": [1, 2, 3]}), p50=None,
                                          p90=None, title="t", x_title="x", y_title="y", p50_label="", p90_label="")
-    assert list(folded.data[0].x) == [1, 60] and list(folded.data[0].y) == [1, 5]
+    assert list(folded.data[0].x) == [1, 30] and list(folded.data[0].y) == [1, 5]
 
 
 def test_on_time_line_in_percent_with_the_target(tiny_engine):

@@ -7,6 +7,8 @@ import plotly.graph_objects as go
 from lib import palette
 from lib.charts import base_layout
 
+CLOSE_DAYS_FOLD = 30  # days to close of this many or more share the histogram's last bar ("30+")
+
 
 def stacked_months(wide: pd.DataFrame, *, title: str, x_title: str, y_title: str, colours: dict[str, str],
                    names: dict[str, str] | None = None, legend_right: bool = True,
@@ -39,14 +41,16 @@ def stacked_months(wide: pd.DataFrame, *, title: str, x_title: str, y_title: str
     return fig
 
 
-def station_bars(df: pd.DataFrame, *, title: str, x_title: str, lang: str = "zh") -> go.Figure:
+def station_bars(df: pd.DataFrame, *, title: str, x_title: str, lang: str = "zh",
+                 with_township: bool = True) -> go.Figure:
     """Return horizontal bars of this year's tickets per station (busiest at the top); customdata: township code.
 
-    A station whose name does not start with its township's gets the township in brackets.
+    A station whose name does not start with its township's gets the township in brackets, unless
+    `with_township` is False (one township selected: the bracket would repeat it on every bar).
     """
     data = df.sort_values(["tickets_n", "station"], ascending=[True, False])
     pattern = "{s}（{n}）" if lang == "zh" else "{s} ({n})"
-    labels = [pattern.format(s=s, n=n) if not str(s).startswith(str(n)) else str(s)
+    labels = [pattern.format(s=s, n=n) if with_township and not str(s).startswith(str(n)) else str(s)
               for s, n in zip(data["station"], data["name"])]
     fig = go.Figure(go.Bar(x=data["tickets_n"], y=labels, orientation="h", marker_color=palette.BASE,
                            text=[f"{int(v):,}" for v in data["tickets_n"]], textposition="outside", cliponaxis=False, constraintext="none",
@@ -60,16 +64,18 @@ def station_bars(df: pd.DataFrame, *, title: str, x_title: str, lang: str = "zh"
 
 
 def close_days_histogram(hist: pd.DataFrame, *, p50: float | None, p90: float | None, title: str, x_title: str,
-                         y_title: str, p50_label: str, p90_label: str, max_days: int = 60) -> go.Figure:
-    """Return bars of tickets by days to close (longer waits folded into the last bar) with median and P90 lines."""
+                         y_title: str, p50_label: str, p90_label: str, max_days: int = CLOSE_DAYS_FOLD) -> go.Figure:
+    """Return bars of tickets by days to close, `max_days` and longer folded into the last bar (tick 'max_days+'),
+    with median and P90 lines. The axis always ends at that bar: the caption names the same fold."""
     days = hist["close_days"].clip(upper=max_days)
     folded = hist.assign(close_days=days).groupby("close_days", as_index=False)["tickets_n"].sum()
+    shown = [f"{int(d)}+" if d >= max_days else str(int(d)) for d in folded["close_days"]]
     fig = go.Figure(go.Bar(x=folded["close_days"], y=folded["tickets_n"], marker_color=palette.BASE_LIGHT,
-                           hovertemplate="%{x}：%{y:,}<extra></extra>"))
+                           customdata=shown, hovertemplate="%{customdata}：%{y:,}<extra></extra>"))
     for value, label, dash in ((p50, p50_label, "solid"), (p90, p90_label, "dash")):
         if value is not None:
             # named in the legend, not by a note that would sit on the axis ticks or on each other
-            fig.add_vline(x=value, line_color=palette.PARTY_RED, line_dash=dash, line_width=1.5)
+            fig.add_vline(x=min(value, max_days), line_color=palette.PARTY_RED, line_dash=dash, line_width=1.5)
             fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=label, hoverinfo="skip",
                                      line={"color": palette.PARTY_RED, "dash": dash, "width": 1.5}))
     base_layout(fig, title=title, height=360, x_title=x_title, y_title=y_title)
@@ -77,7 +83,10 @@ def close_days_histogram(hist: pd.DataFrame, *, p50: float | None, p90: float | 
     fig.update_layout(bargap=0.1, showlegend=True, margin={"t": 84},
                       legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"})
     fig.update_yaxes(tickformat=",d", rangemode="tozero")
-    fig.update_xaxes(rangemode="tozero")
+    ticks = list(range(0, max_days + 1, 5 if max_days <= 40 else 10))
+    ticks = ticks if ticks[-1] == max_days else ticks + [max_days]
+    fig.update_xaxes(range=[-0.6, max_days + 0.6], tickvals=ticks,
+                     ticktext=[f"{v}+" if v == max_days else str(v) for v in ticks])
     return fig
 
 

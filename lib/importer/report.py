@@ -33,7 +33,8 @@ def problems_frame(plan: Plan, tr, lang: str = "zh") -> pd.DataFrame:
             "data_col_fix"]
     rows = [(p.file, p.sheet, p.row, p.column, p.value, p.problem_text(lang), p.fix_text(lang)) for p in plan.problems]
     out = pd.DataFrame(rows, columns=[tr(c) for c in cols])
-    out[tr("data_col_row")] = out[tr("data_col_row")].astype("Int64")
+    # a file-level problem has no row: a blank cell, not "None"/"<NA>"
+    out[tr("data_col_row")] = ["" if r is None or pd.isna(r) else str(int(r)) for r in out[tr("data_col_row")]]
     return out
 
 

@@ -90,7 +90,9 @@ def _datetime_value(raw: object, *, month_ok: bool, with_time: bool) -> datetime
     m = _MONTH.match(s)
     if m:
         if not month_ok:
-            raise Bad(msg("imp_month_only"), msg("imp_fix_write_day"))
+            year, month = int(m[1]), int(m[2])  # the user's own month, completed to its first day
+            day = f"{year:04d}-{month:02d}-01" if 1 <= month <= 12 else "YYYY-MM-DD"
+            raise Bad(msg("imp_month_only"), msg("imp_fix_write_day", day=day))
         if not 1 <= int(m[2]) <= 12:
             raise Bad(msg("imp_no_such_month"), msg("imp_fix_check_ym"))
         return datetime(int(m[1]), int(m[2]), 1)

@@ -59,4 +59,5 @@ LABELS = {
     "imp_entity_survey": ("满意度测评", "Satisfaction surveys"),
     "imp_entity_petition": ("信访", "Petitions"),
     "imp_entity_cadre": ("干部", "Cadres"),
+    "data_template_zip_name": ("导入模板.zip", "import-templates.zip"),
 }

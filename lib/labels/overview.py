@@ -23,4 +23,14 @@ LABELS = {
     "ov_no_baseline": ("所选日期一年前（{day}）早于数据起始日期（{first}），无上年同期数据，不显示变化。",
                        "A year before the chosen date ({day}) lies before the first day of the data ({first}): "
                        "there is nothing to compare with, so no change is shown."),
+    "ov_no_comparison": ("所选日期一年前（{day}）尚无以下数据，相关指标不显示较上年变化：{items}。",
+                         "A year before the chosen date ({day}) there were no data yet for: {items}; their "
+                         "indicators show no change."),
+    "ov_family_since": ("{family}（数据始于 {first}）", "{family} (data from {first})"),
+    "ov_list_sep": ("、", "; "),
+    "ov_family_tickets": ("便民服务工单", "service tickets"),
+    "ov_family_satisfaction": ("满意度测评", "satisfaction surveys"),
+    "ov_family_organisations": ("党组织与覆盖", "party organisations and coverage"),
+    "ov_family_members": ("党员", "party members"),
+    "ov_family_outflow": ("流动党员", "outflow members"),
 }

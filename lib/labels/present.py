@@ -78,7 +78,7 @@ LABELS = {
     "narr_next_sep": ("，", "; "),
     "narr_next_build": ("推动{m}家应建未建的“两新”组织建立党组织", "organizations with 3+ members but no party organization ({m})"),
     "narr_next_overdue": ("督办{o}件超期未办结工单", "overdue requests ({o})"),
-    "narr_next_contact": ("恢复与{r}名流动党员的经常性联系", "contact with outflow members at risk ({r})"),
+    "narr_next_contact": ("与{r}名流动党员建立或恢复经常性联系", "regular contact with outflow members at risk ({r})"),
     "narr_next_targets": ("推动{items}达到目标", "bringing {items} up to target"),
     "narr_next_none": ("各项指标均达到目标，下一步将巩固成果、持续提升。",
                        "Every indicator meets its target; next we will consolidate and keep improving."),

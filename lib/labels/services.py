@@ -28,8 +28,10 @@ LABELS = {
     "svc_axis_close_days": ("办结用时（天）", "Days to close"),
     "svc_p50_line": ("中位数 {days} 天", "Median {days} d"),
     "svc_p90_line": ("90分位 {days} 天", "P90 {days} d"),
-    "svc_caliber_close": ("口径：办结日期与受理日期相差的自然日数（当天办结为0天）；中位数、90分位按线性插值；60天以上并入最后一档。",
-                          "Definition: calendar days from the day received to the day closed (same day = 0); percentiles by linear interpolation; 60+ days folded into the last bar."),
+    "svc_caliber_close": ("口径：办结日期与受理日期相差的自然日数（当天办结为0天）；中位数、90分位按线性插值（按全部工单计算）；"
+                          "{days}天及以上并入最后一档（{days}+）。",
+                          "Definition: calendar days from the day received to the day closed (same day = 0); percentiles "
+                          "by linear interpolation (over all tickets); {days} days or more folded into the last bar ({days}+)."),
     "svc_close_by_category_title": ("各事项类别办结用时：中位数与90分位（天）", "Days to close by category: median and P90"),
     "svc_caliber_close_category": ("口径：本年受理、截至所选日期已办结的工单，按事项类别计算办结用时的中位数和90分位（线性插值）。",
                                    "Definition: tickets received this year and closed by the chosen date; median and P90 days to close per category (linear interpolation)."),
