@@ -244,3 +244,38 @@ def test_moving_rows_between_townships_keeps_summaries_equal(refreshed):
                 township_code=ticket.township_code, village_code=ticket.village_code))
             conn.execute(update(o).where(o.c.code == org.code).values(
                 township_code=org.township_code, village_code=org.village_code))
+
+
+def test_an_import_moving_a_ticket_to_another_township_keeps_summaries_equal(refreshed):
+    """The importer passes the ticket's old township to summaries.refresh too (its totals lose the ticket)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from importer_helpers import tiny_sheet, xlsx
+
+    from lib import importer
+    from lib.importer.contract import BY_TABLE
+
+    columns = [f.column for f in BY_TABLE["ticket"].fields]
+    town_i, village_i, no_i = columns.index("township_code"), columns.index("village_code"), columns.index("ticket_no")
+    sheet = tiny_sheet("ticket")
+    original = [sheet[0], list(sheet[1])]
+    moved = [sheet[0], list(sheet[1])]
+    with refreshed.connect() as conn:
+        towns = [r[0] for r in conn.execute(select(schema.township.c.code).order_by(schema.township.c.code))]
+        old_town = conn.execute(select(schema.ticket.c.township_code)
+                                .where(schema.ticket.c.ticket_no == moved[1][no_i])).scalar_one()
+    moved[1][town_i] = next(t for t in towns if t != old_town)
+    moved[1][village_i] = None
+    try:
+        plan, result = importer.import_files(refreshed, [("工单.xlsx", xlsx({"工单": moved}))], who="测试")
+        assert plan.ok and result["tables"]["ticket"]["updated"] == 1
+        with refreshed.connect() as conn:
+            assert conn.execute(select(schema.ticket.c.township_code)
+                                .where(schema.ticket.c.ticket_no == moved[1][no_i])).scalar_one() == moved[1][town_i]
+        assert assert_summaries_equal_raw(refreshed) > 100
+        assert assert_breakdowns_equal_raw(refreshed) > 1000
+    finally:  # move it back the same way
+        plan, result = importer.import_files(refreshed, [("工单.xlsx", xlsx({"工单": original}))], who="测试")
+        assert plan.ok
