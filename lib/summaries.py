@@ -28,7 +28,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pandas as pd
-from sqlalchemy import Integer, and_, case, cast, delete, func, literal, select, true
+from sqlalchemy import Integer, and_, case, cast, delete, func, literal, literal_column, select, true
 from sqlalchemy.engine import Connection
 
 from lib import schema as T
@@ -413,9 +413,10 @@ def latest_rows(conn: Connection, table, groups, keys: list[str], columns: list[
                .order_by(table.c.day.desc()).limit(1).lateral("latest_row"))
         return select(*[groups.c[k] for k in keys], *[row.c[c] for c in columns]).select_from(groups.join(row, true())).subquery("latest")
 
-    def value(name):
-        inner = table.alias(f"l_{name}")
-        return (select(inner.c[name]).where(*[inner.c[k] == groups.c[k] for k in keys], inner.c.day <= as_of)
-                .order_by(inner.c.day.desc()).limit(1).scalar_subquery().label(name))
-
-    return select(*[groups.c[k] for k in keys], *[value(c) for c in columns]).subquery("latest")
+    # SQLite (no LATERAL): one index seek per group for the rowid of its latest row, then a rowid lookup
+    inner, row = table.alias("l_seek"), table.alias("l_row")
+    rid = (select(literal_column("l_seek.rowid")).where(*[inner.c[k] == groups.c[k] for k in keys], inner.c.day <= as_of)
+           .order_by(inner.c.day.desc()).limit(1).scalar_subquery().label("l_rid"))
+    g = select(*[groups.c[k] for k in keys], rid).subquery("l_groups")
+    return (select(*[g.c[k] for k in keys], *[row.c[c] for c in columns])
+            .select_from(g.outerjoin(row, literal_column("l_row.rowid") == g.c.l_rid)).subquery("latest"))
