@@ -75,7 +75,7 @@ def _same(fast, raw, what: str) -> None:
     assert list(fast.columns) == list(raw.columns), what
     fast, raw = fast.reset_index(drop=True), raw.reset_index(drop=True)
     for c in fast.columns:
-        if c.endswith("_n") or c == "rating_sum" or c == "close_days":
+        if c.endswith("_n") or c in ("rating_sum", "close_days", "overdue_days"):
             fast[c], raw[c] = fast[c].astype("int64"), raw[c].astype("int64")
     pd.testing.assert_frame_equal(fast, raw, obj=what)
 
@@ -93,6 +93,7 @@ BREAKDOWNS = [
     (services.close_days_histogram, services.close_days_histogram_raw, {"by": "category"}),
     (services.close_days_histogram, services.close_days_histogram_raw, {"by": "township_code"}),
     (services.ticket_categories, services.ticket_categories_raw, {}),
+    (services.overdue_days_histogram, services.overdue_days_histogram_raw, {}),
     (satisfaction.ticket_ratings_by_month, satisfaction.ticket_ratings_by_month_raw, {}),
 ]
 

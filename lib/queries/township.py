@@ -74,9 +74,11 @@ def villages_profile(engine: Engine, *, scope: Scope, as_of: date) -> pd.DataFra
     in_scope = select(v.c.code).where(scope.where(v.c.township_code))
     orgs = (select(o.c.village_code, func.count().label("party_orgs_n"))
             .where(o.c.village_code.in_(in_scope), o.c.founded_on <= as_of).group_by(o.c.village_code).subquery())
+    village_orgs = select(o.c.code).where(o.c.village_code.in_(in_scope))
     members = (select(o.c.village_code, func.count().label("members_n"))
                .select_from(m.join(o, m.c.org_code == o.c.code))
-               .where(o.c.village_code.in_(in_scope), m.c.joined_on <= as_of).group_by(o.c.village_code).subquery())
+               .where(o.c.village_code.in_(in_scope), m.c.org_code.in_(village_orgs), m.c.joined_on <= as_of)
+               .group_by(o.c.village_code).subquery())
     end = day_end(as_of)
     tickets = (select(k.c.village_code,
                       count_if(k.c.received_at >= datetime(as_of.year, 1, 1), "tickets_n"),
