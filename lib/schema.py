@@ -146,6 +146,10 @@ ticket = Table(
     Index("ix_ticket_open", "closed_at", "due_at"),
     # 乡镇画像 villages table: one township's villages' tickets read from the index alone
     Index("ix_ticket_village", "village_code", "received_at", "due_at", "closed_at"),
+    # the as-of month's tickets of the 便民服务 breakdowns (lib.queries.services) read from the index alone
+    Index("ix_ticket_received_dims", "received_at", "township_code", "category", "channel", "received_month",
+          "closed_at"),
+    Index("ix_ticket_closed_dims", "closed_at", "received_month", "category", "received_at"),
 )
 
 survey = Table(

@@ -299,10 +299,16 @@ def _close_days_from_summary(engine: Engine, *, as_of: date, by: str | None) -> 
     if not whole:  # received or closed in the as-of month, both by as_of
         end = day_end(as_of)
         days = days_between(k.c.received_at, k.c.closed_at)
+        # received in the as-of month (by as_of) and closed by as_of: a range of received_at
         parts.append(select(k.c.category, days.label("close_days"), func.count().label("tickets_n"))
-                     .where(k.c.received_at >= datetime(as_of.year, 1, 1), k.c.received_at < end,
-                            k.c.closed_at.is_not(None), k.c.closed_at < end,
-                            or_(k.c.received_at >= first, k.c.closed_at >= first))
+                     .where(k.c.received_at >= first, k.c.received_at < end,
+                            k.c.closed_at.is_not(None), k.c.closed_at < end)
+                     .group_by(k.c.category, days))
+        # received earlier this year (whole months: compared by received_month) and closed in the as-of month
+        # by as_of: a range of closed_at
+        parts.append(select(k.c.category, days.label("close_days"), func.count().label("tickets_n"))
+                     .where(k.c.received_month >= f"{as_of.year}-01", k.c.received_month < month,
+                            k.c.closed_at >= first, k.c.closed_at < end)
                      .group_by(k.c.category, days))
     rows = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
     group = [] if by is None else [rows.c.category]
