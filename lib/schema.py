@@ -259,6 +259,20 @@ ticket_station_daily = Table(
     Column("due_cum", Integer, nullable=False),
     Column("due_closed_cum", Integer, nullable=False),
 )
+# ticket_town_daily: the same columns per township (tickets_by_township reads one row per township)
+ticket_town_daily = Table(
+    "ticket_town_daily", metadata,
+    Column("township_code", String(20), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("year", Integer, nullable=False),
+    Column("received_ytd", Integer, nullable=False),
+    Column("on_time_ytd", Integer, nullable=False),
+    Column("settled_ytd", Integer, nullable=False),
+    Column("received_cum", Integer, nullable=False),
+    Column("recv_closed_cum", Integer, nullable=False),
+    Column("due_cum", Integer, nullable=False),
+    Column("due_closed_cum", Integer, nullable=False),
+)
 ticket_station = Table(
     "ticket_station", metadata,
     Column("township_code", String(20), primary_key=True),
@@ -298,5 +312,5 @@ ticket_close_hist = Table(
     Column("close_days", Integer, primary_key=True),
     Column("tickets_n", Integer, nullable=False),
 )
-SUMMARY_TABLES = (ticket_daily, member_daily, ticket_station_daily, ticket_station, ticket_month_daily,
+SUMMARY_TABLES = (ticket_daily, member_daily, ticket_station_daily, ticket_town_daily, ticket_station, ticket_month_daily,
                   ticket_month_dim, ticket_close_hist)

@@ -35,7 +35,7 @@ from lib import schema as T
 
 CHUNK = 40  # townships per GROUP BY when rebuilding
 READY_KEY = "summaries"  # meta key: VERSION once refresh() has run on this database
-VERSION = "2"  # bumped when summary tables are added: older databases are rebuilt at their next refresh
+VERSION = "3"  # bumped when summary tables are added: older databases are rebuilt at their next refresh
 
 # Which summaries depend on which contract tables.
 DEPENDS = {
@@ -205,6 +205,15 @@ def _running(events: pd.DataFrame, keys: list[str], ytd: dict[str, str], cum: di
 
 def ticket_station_daily_rows(conn: Connection, townships=None) -> list[dict]:
     """Rows of ticket_station_daily: ticket_daily per station, plus running totals of received and received-and-closed."""
+    return _volume_rows(conn, townships, ["township_code", "station"])
+
+
+def ticket_town_daily_rows(conn: Connection, townships=None) -> list[dict]:
+    """Rows of ticket_town_daily: the columns of ticket_station_daily per township."""
+    return _volume_rows(conn, townships, ["township_code"])
+
+
+def _volume_rows(conn: Connection, townships, keys: list[str]) -> list[dict]:
     k = T.ticket
     closed = k.c.closed_at.is_not(None)
     specs = (
@@ -215,8 +224,8 @@ def ticket_station_daily_rows(conn: Connection, townships=None) -> list[dict]:
         ("due", k.c.due_at, None, None),
         ("due_closed", _later(k.c.due_at, k.c.closed_at), closed, None),
     )
-    events = _grouped(conn, ["township_code", "station"], specs, townships)
-    return _running(events, ["township_code", "station"],
+    events = _grouped(conn, keys, specs, townships)
+    return _running(events, keys,
                     {"received_ytd": "received", "on_time_ytd": "on_time", "settled_ytd": "settled"},
                     {"received_cum": "received", "recv_closed_cum": "recv_closed", "due_cum": "due",
                      "due_closed_cum": "due_closed"})
@@ -284,12 +293,14 @@ BUILDERS = {
     "ticket_daily": (T.ticket_daily, ticket_daily_rows, CHUNK),
     "member_daily": (T.member_daily, member_daily_rows, CHUNK),
     "ticket_station_daily": (T.ticket_station_daily, ticket_station_daily_rows, 8),
+    "ticket_town_daily": (T.ticket_town_daily, ticket_town_daily_rows, CHUNK),
     "ticket_station": (T.ticket_station, ticket_station_rows, CHUNK),
     "ticket_month_daily": (T.ticket_month_daily, ticket_month_daily_rows, CHUNK),
     "ticket_month_dim": (T.ticket_month_dim, ticket_month_dim_rows, CHUNK),
     "ticket_close_hist": (T.ticket_close_hist, ticket_close_hist_rows, None),
 }
 DEPENDS["ticket_station"] = {"ticket", "township"}
+DEPENDS["ticket_town_daily"] = {"ticket", "township"}
 
 
 def refresh(conn: Connection, tables: set[str] | list[str], townships: set[str] | None = None) -> None:

@@ -165,14 +165,21 @@ def _volume_columns(as_of: date) -> list:
 VOLUME = ["tickets_n", "tickets_on_time_n", "tickets_on_time_base_n", "tickets_open_n", "tickets_open_overdue_n"]
 
 
-def _station_latest(engine: Engine, scope: Scope, as_of: date):
-    """Subquery: per station in scope, the counts of _volume_columns read from ticket_station_daily."""
+def _station_latest(engine: Engine, scope: Scope, as_of: date, by_township: bool = False):
+    """Subquery: per station (by_township: per township) in scope, the counts of _volume_columns read from
+    ticket_station_daily (ticket_town_daily)."""
     from lib import summaries
 
-    s = T.ticket_station
-    groups = select(s.c.township_code, s.c.station).where(scope.where(s.c.township_code)).subquery("groups")
+    if by_township:
+        t = T.township
+        groups = select(t.c.code.label("township_code")).where(scope.where(t.c.code)).subquery("groups")
+        table, keys = T.ticket_town_daily, ["township_code"]
+    else:
+        s = T.ticket_station
+        groups = select(s.c.township_code, s.c.station).where(scope.where(s.c.township_code)).subquery("groups")
+        table, keys = T.ticket_station_daily, ["township_code", "station"]
     with engine.connect() as conn:
-        d = summaries.latest_rows(conn, T.ticket_station_daily, groups, ["township_code", "station"],
+        d = summaries.latest_rows(conn, table, groups, keys,
                                   ["year", "received_ytd", "on_time_ytd", "settled_ytd", "received_cum",
                                    "recv_closed_cum", "due_cum", "due_closed_cum"], as_of)
     this_year = d.c.year == as_of.year
@@ -182,7 +189,7 @@ def _station_latest(engine: Engine, scope: Scope, as_of: date):
 
     cols = [ytd(d.c.received_ytd), ytd(d.c.on_time_ytd), ytd(d.c.settled_ytd),
             d.c.received_cum - d.c.recv_closed_cum, d.c.due_cum - d.c.due_closed_cum]
-    return (select(d.c.township_code, d.c.station, *[c.label(n) for c, n in zip(cols, VOLUME)])
+    return (select(*[d.c[k] for k in keys], *[c.label(n) for c, n in zip(cols, VOLUME)])
             .where(d.c.year.is_not(None)).subquery("stations"))
 
 
@@ -194,9 +201,7 @@ def tickets_by_township(engine: Engine, *, scope: Scope, as_of: date) -> pd.Data
     if not _ready(engine):
         return tickets_by_township_raw(engine, scope=scope, as_of=as_of)
     t = T.township
-    st = _station_latest(engine, scope, as_of)
-    counts = (select(st.c.township_code, *[func.sum(st.c[n]).label(n) for n in VOLUME])
-              .group_by(st.c.township_code).subquery())
+    counts = _station_latest(engine, scope, as_of, by_township=True)
     stmt = (select(t.c.code.label("township_code"), t.c.name,
                    *[cast_int(func.coalesce(counts.c[n], 0)).label(n) for n in VOLUME])
             .select_from(t.outerjoin(counts, counts.c.township_code == t.c.code))
