@@ -22,6 +22,15 @@ The row read for D is the township's latest row on or before D (ytd columns coun
 row is in year(D)).
 
 member_daily holds, per township of the member's organization and day, members joined on or before it.
+
+The 便民服务/满意度 breakdowns (lib.queries.services, ticket_ratings_by_month) read, with the same "latest
+row on or before D" rule (`latest_rows`): ticket_town_daily / ticket_station_daily (per township / station:
+this year's received, on time and on-time base, and received, received-and-closed, due, due-and-closed of
+any year; event day = the later of receiving and the event), ticket_month_daily (per township and received
+month), and, for whole months only, ticket_month_dim (received per month and category/channel) and
+ticket_close_hist (whole area: category x received month x closing month x close_days, rebuilt whole).
+The queries add the as-of month's tickets up to D from the ticket table when D is not a month's last day.
+tests/test_summaries.py proves every one equals its raw twin.
 """
 from __future__ import annotations
 
