@@ -156,6 +156,16 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     "lib.queries.satisfaction.satisfaction_summary": ("satisfaction",),
     "lib.queries.cadres.cadre_summary": ("cadres",),
     "lib.queries.orgs.org_summary": ("orgs", "members"),
+    # the 便民服务 breakdowns (volume by township and station, by month and category, on time by month,
+    # category x township, close-days histogram, categories) and the ratings by month of 满意度
+    "lib.queries.services.tickets_by_township": ("services",),
+    "lib.queries.services.tickets_by_station": ("services",),
+    "lib.queries.services.tickets_by_month": ("services",),
+    "lib.queries.services.on_time_by_month": ("services",),
+    "lib.queries.services.tickets_by_category_township": ("services",),
+    "lib.queries.services.close_days_histogram": ("services",),
+    "lib.queries.services.ticket_categories": ("services",),
+    "lib.queries.satisfaction.ticket_ratings_by_month": ("ratings",),
 }
 
 
@@ -441,11 +451,16 @@ REF_COLUMNS = {
     "ticket": ["township_code", "received_at", "due_at", "closed_at"],
     "survey": ["township_code", "period", "respondents_n", "satisfied_n", "basic_satisfied_n"],
     "cadre": ["township_code", "rank", "birth_date", "education"],
+    # the ticket columns the 便民服务 breakdowns and ratings need (read from the ticket table)
+    "ticket_services": ["township_code", "station", "category", "received_month", "received_at", "due_at",
+                        "closed_at", "rating"],
 }
+REF_SOURCE = {"ticket_services": "ticket"}
 DOMAIN_TABLES = {
     "orgs": ("township", "village", "party_org"), "members": ("member", "party_org"),
     "coverage": ("enterprise", "party_org"), "outflow": ("outflow",), "tickets": ("ticket",),
     "satisfaction": ("survey",), "cadres": ("cadre",),
+    "services": ("ticket_services",), "ratings": ("ticket_services",),
 }
 DATE_COLUMNS = {"founded_on", "joined_on", "out_on", "last_contact_on", "received_at", "due_at", "closed_at", "birth_date"}
 
@@ -456,7 +471,7 @@ def read_raw(engine: Engine, table: str) -> pd.DataFrame:
 
     from lib import schema
 
-    t = schema.metadata.tables[table]
+    t = schema.metadata.tables[REF_SOURCE.get(table, table)]
     with engine.connect() as conn:
         frame = pd.read_sql(select(*[t.c[c] for c in REF_COLUMNS[table]]), conn)
     for col in frame.columns:
@@ -496,6 +511,31 @@ def _pandas_domain(domain: str, f: dict[str, pd.DataFrame], as_of: date, period:
         k.assign(n=this_year, on_time=this_year & closed & (k["closed_at"] <= k["due_at"]),
                  base=this_year & (closed | (k["due_at"] < end)), overdue=~closed & (k["due_at"] < end)) \
             .groupby("township_code")[["n", "on_time", "base", "overdue"]].sum()
+    elif domain == "services":
+        k = f["ticket_services"]
+        k = k[k["received_at"] < end]
+        this_year = k["received_at"] >= pd.Timestamp(as_of.year, 1, 1)
+        closed = k["closed_at"].notna() & (k["closed_at"] < end)
+        on_time = closed & (k["closed_at"] <= k["due_at"])
+        base = closed | (k["due_at"] < end)
+        flags = k.assign(n=this_year, on_time=this_year & on_time, base=this_year & base, open=~closed,
+                         overdue=~closed & (k["due_at"] < end))
+        cols = ["n", "on_time", "base", "open", "overdue"]
+        flags.groupby("township_code")[cols].sum()
+        flags.groupby(["station", "township_code"])[cols].sum()
+        window = k["received_at"] >= pd.Timestamp(minus_months(as_of.replace(day=1), 11))
+        k[window].groupby(["received_month", "category"]).size()
+        k[window].assign(on_time=on_time[window], base=base[window]).groupby("received_month")[["on_time", "base"]].sum()
+        k[this_year].groupby(["category", "township_code"]).size()
+        c = k[this_year & closed]
+        days = (c["closed_at"].dt.normalize() - c["received_at"].dt.normalize()).dt.days
+        c.assign(d=days).groupby(["category", "d"]).size()
+        sorted(k["category"].unique())
+    elif domain == "ratings":
+        k = f["ticket_services"]
+        r = k[k["rating"].notna() & k["closed_at"].notna() & (k["closed_at"] < end)]
+        r.assign(high=r["rating"] >= 4).groupby("received_month").agg(n=("rating", "size"), s=("rating", "sum"),
+                                                                      h=("high", "sum"))
     elif domain == "satisfaction":
         s = f["survey"][f["survey"]["period"] == (period or "")]
         s.groupby("township_code")[["respondents_n", "satisfied_n", "basic_satisfied_n"]].sum()
@@ -537,6 +577,28 @@ def _duckdb_sql(domain: str, as_of: date, period: str | None) -> list[str]:
                 f"count(*) FILTER (WHERE {year} AND ({closed} OR due_at < TIMESTAMP '{end}')), "
                 f"count(*) FILTER (WHERE NOT {closed} AND due_at < TIMESTAMP '{end}') "
                 f"FROM ticket WHERE received_at < TIMESTAMP '{end}' GROUP BY township_code"]
+    if domain in ("services", "ratings"):
+        closed = f"(closed_at IS NOT NULL AND closed_at < TIMESTAMP '{end}')"
+        if domain == "ratings":
+            return [f"SELECT received_month, count(*), sum(rating), count(*) FILTER (WHERE rating >= 4) "
+                    f"FROM ticket_services WHERE rating IS NOT NULL AND {closed} GROUP BY received_month"]
+        year = f"received_at >= TIMESTAMP '{y0}'"
+        w0 = minus_months(as_of.replace(day=1), 11).isoformat()
+        on_time, base = f"({closed} AND closed_at <= due_at)", f"({closed} OR due_at < TIMESTAMP '{end}')"
+        volume = (f"count(*) FILTER (WHERE {year}), count(*) FILTER (WHERE {year} AND {on_time}), "
+                  f"count(*) FILTER (WHERE {year} AND {base}), count(*) FILTER (WHERE NOT {closed}), "
+                  f"count(*) FILTER (WHERE NOT {closed} AND due_at < TIMESTAMP '{end}')")
+        recv = f"received_at < TIMESTAMP '{end}'"
+        return [f"SELECT township_code, {volume} FROM ticket_services WHERE {recv} GROUP BY township_code",
+                f"SELECT station, township_code, {volume} FROM ticket_services WHERE {recv} GROUP BY 1, 2",
+                f"SELECT received_month, category, count(*) FROM ticket_services WHERE {recv} "
+                f"AND received_at >= TIMESTAMP '{w0}' GROUP BY 1, 2",
+                f"SELECT received_month, count(*) FILTER (WHERE {on_time}), count(*) FILTER (WHERE {base}) "
+                f"FROM ticket_services WHERE {recv} AND received_at >= TIMESTAMP '{w0}' GROUP BY 1",
+                f"SELECT category, township_code, count(*) FROM ticket_services WHERE {recv} AND {year} GROUP BY 1, 2",
+                f"SELECT category, date_diff('day', CAST(received_at AS DATE), CAST(closed_at AS DATE)) AS d, count(*) "
+                f"FROM ticket_services WHERE {recv} AND {year} AND {closed} GROUP BY 1, 2",
+                f"SELECT DISTINCT category FROM ticket_services WHERE {recv} ORDER BY 1"]
     if domain == "satisfaction":
         return [f"SELECT township_code, sum(respondents_n), sum(satisfied_n), sum(basic_satisfied_n) FROM survey "
                 f"WHERE period = '{period or ''}' GROUP BY township_code"]

@@ -144,6 +144,12 @@ ticket = Table(
     Index("ix_ticket_township_received", "township_code", "received_at"),
     Index("ix_ticket_received", "received_at"),
     Index("ix_ticket_open", "closed_at", "due_at"),
+    # 乡镇画像 villages table: one township's villages' tickets read from the index alone
+    Index("ix_ticket_village", "village_code", "received_at", "due_at", "closed_at"),
+    # the as-of month's tickets of the 便民服务 breakdowns (lib.queries.services) read from the index alone
+    Index("ix_ticket_received_dims", "received_at", "township_code", "category", "channel", "received_month",
+          "closed_at"),
+    Index("ix_ticket_closed_dims", "closed_at", "received_month", "category", "received_at"),
 )
 
 survey = Table(
@@ -236,4 +242,75 @@ member_daily = Table(
     Column("day", Date, primary_key=True),
     Column("members_cum", Integer, nullable=False),  # members who joined on or before day
 )
-SUMMARY_TABLES = (ticket_daily, member_daily)
+# ticket_station_daily: like ticket_daily per (township, station), plus running totals of tickets received
+# and of tickets received-and-closed (open at D = received_cum - recv_closed_cum); ticket_station lists the
+# stations (the groups whose latest row is read).
+ticket_station_daily = Table(
+    "ticket_station_daily", metadata,
+    Column("township_code", String(20), primary_key=True),
+    Column("station", String(60), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("year", Integer, nullable=False),
+    Column("received_ytd", Integer, nullable=False),
+    Column("on_time_ytd", Integer, nullable=False),
+    Column("settled_ytd", Integer, nullable=False),
+    Column("received_cum", Integer, nullable=False),  # any year: received on or before day
+    Column("recv_closed_cum", Integer, nullable=False),  # any year: received and closed on or before day
+    Column("due_cum", Integer, nullable=False),
+    Column("due_closed_cum", Integer, nullable=False),
+)
+# ticket_town_daily: the same columns per township (tickets_by_township reads one row per township)
+ticket_town_daily = Table(
+    "ticket_town_daily", metadata,
+    Column("township_code", String(20), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("year", Integer, nullable=False),
+    Column("received_ytd", Integer, nullable=False),
+    Column("on_time_ytd", Integer, nullable=False),
+    Column("settled_ytd", Integer, nullable=False),
+    Column("received_cum", Integer, nullable=False),
+    Column("recv_closed_cum", Integer, nullable=False),
+    Column("due_cum", Integer, nullable=False),
+    Column("due_closed_cum", Integer, nullable=False),
+)
+ticket_station = Table(
+    "ticket_station", metadata,
+    Column("township_code", String(20), primary_key=True),
+    Column("station", String(60), primary_key=True),
+)
+# ticket_month_daily: per (township, received month) running totals over the event day: tickets received,
+# on time, in the on-time base (event day: the later of receiving and the event), and ratings (closing day).
+ticket_month_daily = Table(
+    "ticket_month_daily", metadata,
+    Column("township_code", String(20), primary_key=True),
+    Column("received_month", String(7), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("received_cum", Integer, nullable=False),
+    Column("on_time_cum", Integer, nullable=False),
+    Column("settled_cum", Integer, nullable=False),
+    Column("rated_cum", Integer, nullable=False),
+    Column("rating_sum_cum", Integer, nullable=False),
+    Column("high_cum", Integer, nullable=False),
+)
+# ticket_month_dim: tickets received per (township, received month, dim, value); dim is 'category',
+# 'channel' or 'total' (value ''). Whole months come from here, a partial as-of month from the tickets.
+ticket_month_dim = Table(
+    "ticket_month_dim", metadata,
+    Column("dim", String(10), primary_key=True),
+    Column("received_month", String(7), primary_key=True),
+    Column("township_code", String(20), primary_key=True),
+    Column("value", String(30), primary_key=True),
+    Column("received_n", Integer, nullable=False),
+)
+# ticket_close_hist: the whole area's (all townships) tickets closed, per category, received month, month of the
+# later of receiving and closing, and close_days (read only for the all-townships scope; rebuilt whole).
+ticket_close_hist = Table(
+    "ticket_close_hist", metadata,
+    Column("category", String(30), primary_key=True),
+    Column("received_month", String(7), primary_key=True),
+    Column("close_month", String(7), primary_key=True),
+    Column("close_days", Integer, primary_key=True),
+    Column("tickets_n", Integer, nullable=False),
+)
+SUMMARY_TABLES = (ticket_daily, member_daily, ticket_station_daily, ticket_town_daily, ticket_station, ticket_month_daily,
+                  ticket_month_dim, ticket_close_hist)

@@ -22,24 +22,38 @@ The row read for D is the township's latest row on or before D (ytd columns coun
 row is in year(D)).
 
 member_daily holds, per township of the member's organization and day, members joined on or before it.
+
+The 便民服务/满意度 breakdowns (lib.queries.services, ticket_ratings_by_month) read, with the same "latest
+row on or before D" rule (`latest_rows`): ticket_town_daily / ticket_station_daily (per township / station:
+this year's received, on time and on-time base, and received, received-and-closed, due, due-and-closed of
+any year; event day = the later of receiving and the event), ticket_month_daily (per township and received
+month), and, for whole months only, ticket_month_dim (received per month and category/channel) and
+ticket_close_hist (whole area: category x received month x closing month x close_days, rebuilt whole).
+The queries add the as-of month's tickets up to D from the ticket table when D is not a month's last day.
+tests/test_summaries.py proves every one equals its raw twin.
 """
 from __future__ import annotations
 
 from datetime import date, datetime
 
 import pandas as pd
-from sqlalchemy import Integer, and_, case, cast, delete, func, select, true
+from sqlalchemy import Integer, and_, case, cast, delete, func, literal, literal_column, select, true
 from sqlalchemy.engine import Connection
 
 from lib import schema as T
 
 CHUNK = 40  # townships per GROUP BY when rebuilding
-READY_KEY = "summaries"  # meta key: '1' once refresh() has run on this database
+READY_KEY = "summaries"  # meta key: VERSION once refresh() has run on this database
+VERSION = "3"  # bumped when summary tables are added: older databases are rebuilt at their next refresh
 
 # Which summaries depend on which contract tables.
 DEPENDS = {
     "ticket_daily": {"ticket", "township"},
     "member_daily": {"member", "party_org", "township"},
+    "ticket_station_daily": {"ticket", "township"},
+    "ticket_month_daily": {"ticket", "township"},
+    "ticket_month_dim": {"ticket", "township"},
+    "ticket_close_hist": {"ticket"},
 }
 
 
@@ -136,7 +150,166 @@ def member_daily_rows(conn: Connection, townships=None) -> list[dict]:
             for r in frame.to_dict("records")]
 
 
-BUILDERS = {"ticket_daily": (T.ticket_daily, ticket_daily_rows), "member_daily": (T.member_daily, member_daily_rows)}
+def _later(a, b):
+    """The later of two datetimes (`b` NULL: `a`)."""
+    return case((b > a, b), else_=a)
+
+
+def _earlier(a, b):
+    """The earlier of two datetimes (`a` NULL: `b`)."""
+    return case((and_(a.is_not(None), a < b), a), else_=b)
+
+
+def _grouped(conn: Connection, keys: list[str], specs, townships) -> pd.DataFrame:
+    """Return keys + day + received_month + kind + n: per spec (kind, event datetime, condition, measure), the
+    tickets grouped by `keys` (ticket columns) and the day of the event, in the database."""
+    k = T.ticket
+    frames = []
+    group = [k.c[c] for c in keys] + ([] if "received_month" in keys else [k.c.received_month])
+    for kind, when, condition, measure in specs:
+        day = func.date(when).label("day")
+        stmt = (select(*group, day, (func.count() if measure is None else func.sum(measure)).label("n"))
+                .where(_scope(k.c.township_code, townships)).group_by(*group, day))
+        if condition is not None:
+            stmt = stmt.where(condition)
+        frame = pd.DataFrame(conn.execute(stmt).fetchall(), columns=[c.name for c in group] + ["day", "n"])
+        frame["kind"] = kind
+        if not frame.empty:
+            frames.append(frame)
+    if not frames:
+        return pd.DataFrame(columns=keys + ["received_month", "day", "n", "kind"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def _running(events: pd.DataFrame, keys: list[str], ytd: dict[str, str], cum: dict[str, str]) -> list[dict]:
+    """Running totals per `keys` over the day: `cum` columns over all days, `ytd` columns within the year of
+    the day counting only events of tickets received in that year (column name -> event kind)."""
+    if events.empty:
+        return []
+    events = events.copy()
+    events["n"] = events["n"].astype("int64")
+    events["day"] = [_as_date(v) for v in events["day"]]
+    if ytd:
+        year = pd.Series([d.year for d in events["day"]], index=events.index)
+        same_year = events["received_month"].str[:4].astype(int) == year
+        events = events[~events["kind"].isin(set(ytd.values()) - set(cum.values())) | same_year]
+    wide = (events.groupby(keys + ["day", "kind"])["n"].sum().unstack("kind", fill_value=0)
+            .reset_index().sort_values(keys + ["day"]))
+    for kind in set(ytd.values()) | set(cum.values()):
+        if kind not in wide:
+            wide[kind] = 0
+    out = wide[keys + ["day"]].copy()
+    if ytd:
+        wide["year"] = [d.year for d in wide["day"]]
+        out["year"] = wide["year"]
+        by_year = wide.groupby(keys + ["year"])
+        for name, kind in ytd.items():
+            out[name] = by_year[kind].cumsum()
+    by_key = wide.groupby(keys)
+    for name, kind in cum.items():
+        out[name] = by_key[kind].cumsum()
+    ints = [c for c in out.columns if c not in keys and c != "day"]
+    return [{c: (int(v) if c in ints else v) for c, v in r.items()} for r in out.to_dict("records")]
+
+
+def ticket_station_daily_rows(conn: Connection, townships=None) -> list[dict]:
+    """Rows of ticket_station_daily: ticket_daily per station, plus running totals of received and received-and-closed."""
+    return _volume_rows(conn, townships, ["township_code", "station"])
+
+
+def ticket_town_daily_rows(conn: Connection, townships=None) -> list[dict]:
+    """Rows of ticket_town_daily: the columns of ticket_station_daily per township."""
+    return _volume_rows(conn, townships, ["township_code"])
+
+
+def _volume_rows(conn: Connection, townships, keys: list[str]) -> list[dict]:
+    k = T.ticket
+    closed = k.c.closed_at.is_not(None)
+    specs = (
+        ("received", k.c.received_at, None, None),
+        ("on_time", _later(k.c.received_at, k.c.closed_at), and_(closed, k.c.closed_at <= k.c.due_at), None),
+        ("settled", _later(k.c.received_at, _earlier(k.c.closed_at, k.c.due_at)), None, None),
+        ("recv_closed", _later(k.c.received_at, k.c.closed_at), closed, None),
+        ("due", k.c.due_at, None, None),
+        ("due_closed", _later(k.c.due_at, k.c.closed_at), closed, None),
+    )
+    events = _grouped(conn, keys, specs, townships)
+    return _running(events, keys,
+                    {"received_ytd": "received", "on_time_ytd": "on_time", "settled_ytd": "settled"},
+                    {"received_cum": "received", "recv_closed_cum": "recv_closed", "due_cum": "due",
+                     "due_closed_cum": "due_closed"})
+
+
+def ticket_station_rows(conn: Connection, townships=None) -> list[dict]:
+    k = T.ticket
+    rows = conn.execute(select(k.c.township_code, k.c.station).where(_scope(k.c.township_code, townships)).distinct())
+    return [{"township_code": r[0], "station": r[1]} for r in rows]
+
+
+def ticket_month_daily_rows(conn: Connection, townships=None) -> list[dict]:
+    """Rows of ticket_month_daily: per township and received month, running totals over the event day."""
+    k = T.ticket
+    closed = k.c.closed_at.is_not(None)
+    rated = and_(closed, k.c.rating.is_not(None))
+    specs = (
+        ("received", k.c.received_at, None, None),
+        ("on_time", _later(k.c.received_at, k.c.closed_at), and_(closed, k.c.closed_at <= k.c.due_at), None),
+        ("settled", _later(k.c.received_at, _earlier(k.c.closed_at, k.c.due_at)), None, None),
+        ("rated", k.c.closed_at, rated, None),
+        ("rating_sum", k.c.closed_at, rated, k.c.rating),
+        ("high", k.c.closed_at, and_(rated, k.c.rating >= 4), None),
+    )
+    events = _grouped(conn, ["township_code", "received_month"], specs, townships)
+    return _running(events, ["township_code", "received_month"], {},
+                    {"received_cum": "received", "on_time_cum": "on_time", "settled_cum": "settled",
+                     "rated_cum": "rated", "rating_sum_cum": "rating_sum", "high_cum": "high"})
+
+
+def ticket_month_dim_rows(conn: Connection, townships=None) -> list[dict]:
+    """Rows of ticket_month_dim: tickets received per township, received month and category / channel / total."""
+    k = T.ticket
+    out = []
+    for dim, col in (("category", k.c.category), ("channel", k.c.channel), ("total", literal(""))):
+        group = [k.c.township_code, k.c.received_month] + ([col] if dim != "total" else [])
+        stmt = (select(*group, func.count()).where(_scope(k.c.township_code, townships)).group_by(*group))
+        for r in conn.execute(stmt):
+            value = r[2] if dim != "total" else ""
+            out.append({"dim": dim, "township_code": r[0], "received_month": r[1], "value": value, "received_n": int(r[-1])})
+    return out
+
+
+def ticket_close_hist_rows(conn: Connection, townships=None) -> list[dict]:
+    """Rows of ticket_close_hist (all townships: `townships` is ignored, the table is rebuilt whole)."""
+    from lib.queries.services import days_between
+
+    k = T.ticket
+    days = days_between(k.c.received_at, k.c.closed_at)
+    later = func.date(_later(k.c.received_at, k.c.closed_at))
+    stmt = (select(k.c.category, k.c.received_month, later, days, func.count())
+            .where(k.c.closed_at.is_not(None)).group_by(k.c.category, k.c.received_month, later, days))
+    frame = pd.DataFrame(conn.execute(stmt).fetchall(), columns=["category", "received_month", "day", "close_days", "n"])
+    if frame.empty:
+        return []
+    frame["close_month"] = [_as_date(v).strftime("%Y-%m") for v in frame["day"]]
+    frame["n"] = frame["n"].astype("int64")
+    frame = frame.groupby(["category", "received_month", "close_month", "close_days"], as_index=False)["n"].sum()
+    return [{"category": r["category"], "received_month": r["received_month"], "close_month": r["close_month"],
+             "close_days": int(r["close_days"]), "tickets_n": int(r["n"])} for r in frame.to_dict("records")]
+
+
+# name -> (table, builder, townships per build call; None: one call for everything, no township column)
+BUILDERS = {
+    "ticket_daily": (T.ticket_daily, ticket_daily_rows, CHUNK),
+    "member_daily": (T.member_daily, member_daily_rows, CHUNK),
+    "ticket_station_daily": (T.ticket_station_daily, ticket_station_daily_rows, 8),
+    "ticket_town_daily": (T.ticket_town_daily, ticket_town_daily_rows, CHUNK),
+    "ticket_station": (T.ticket_station, ticket_station_rows, CHUNK),
+    "ticket_month_daily": (T.ticket_month_daily, ticket_month_daily_rows, CHUNK),
+    "ticket_month_dim": (T.ticket_month_dim, ticket_month_dim_rows, CHUNK),
+    "ticket_close_hist": (T.ticket_close_hist, ticket_close_hist_rows, None),
+}
+DEPENDS["ticket_station"] = {"ticket", "township"}
+DEPENDS["ticket_town_daily"] = {"ticket", "township"}
 
 
 def refresh(conn: Connection, tables: set[str] | list[str], townships: set[str] | None = None) -> None:
@@ -150,7 +323,10 @@ def refresh(conn: Connection, tables: set[str] | list[str], townships: set[str] 
     T.metadata.create_all(conn, tables=list(T.SUMMARY_TABLES))  # databases created before summaries existed
     touched = set(tables)
     ready = is_ready(conn)
-    for name, (table, build) in BUILDERS.items():
+    if not ready:  # indexes the summary-backed queries rely on, for databases created before they existed
+        for index in T.ticket.indexes:
+            index.create(conn, checkfirst=True)
+    for name, (table, build, chunk) in BUILDERS.items():
         if not ready:
             scope = None  # first refresh on this database: build everything
         elif not (DEPENDS[name] & touched):
@@ -159,12 +335,17 @@ def refresh(conn: Connection, tables: set[str] | list[str], townships: set[str] 
             scope = None  # an organization may have moved with its members: cheap to rebuild (one GROUP BY)
         else:
             scope = None if townships is None else set(townships)
+        if chunk is None:  # no township column: rebuilt whole (one GROUP BY)
+            conn.execute(delete(table))
+            for batch in _batches(build(conn, None)):
+                conn.execute(table.insert(), batch)
+            continue
         conn.execute(delete(table).where(_scope(table.c.township_code, scope)) if scope is not None else delete(table))
         codes = sorted(scope) if scope is not None else [r[0] for r in conn.execute(select(T.township.c.code))]
-        for start in range(0, len(codes), CHUNK):  # a few townships at a time: memory stays flat at any scale
-            for batch in _batches(build(conn, set(codes[start:start + CHUNK]))):
+        for start in range(0, len(codes), chunk):  # a few townships at a time: memory stays flat at any scale
+            for batch in _batches(build(conn, set(codes[start:start + chunk]))):
                 conn.execute(table.insert(), batch)
-    db.set_meta(conn, READY_KEY, "1")
+    db.set_meta(conn, READY_KEY, VERSION)
 
 
 def clear(conn: Connection) -> None:
@@ -177,7 +358,7 @@ def clear(conn: Connection) -> None:
 def is_ready(conn: Connection) -> bool:
     """Return True when refresh() has run on this database (the summaries can be read)."""
     try:
-        return conn.execute(select(T.meta.c.value).where(T.meta.c.key == READY_KEY)).scalar() == "1"
+        return conn.execute(select(T.meta.c.value).where(T.meta.c.key == READY_KEY)).scalar() == VERSION
     except Exception:  # noqa: BLE001 - no meta table: nothing is ready
         return False
 
@@ -241,3 +422,21 @@ def member_counts(conn: Connection, *, townships, as_of: date, by_township: bool
     frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
     frame["members_n"] = frame["members_n"].astype("int64")
     return frame
+
+
+def latest_rows(conn: Connection, table, groups, keys: list[str], columns: list[str], as_of: date):
+    """Return a subquery: every row of `groups` (a subquery with columns `keys`) with `columns` of the latest row
+    of `table` for those keys on or before as_of (NULL: none). One index seek per group and column (SQLite)
+    or per group (PostgreSQL, LATERAL)."""
+    if conn.dialect.name == "postgresql":
+        row = (select(*[table.c[c] for c in columns]).where(*[table.c[k] == groups.c[k] for k in keys], table.c.day <= as_of)
+               .order_by(table.c.day.desc()).limit(1).lateral("latest_row"))
+        return select(*[groups.c[k] for k in keys], *[row.c[c] for c in columns]).select_from(groups.join(row, true())).subquery("latest")
+
+    # SQLite (no LATERAL): one index seek per group for the rowid of its latest row, then a rowid lookup
+    inner, row = table.alias("l_seek"), table.alias("l_row")
+    rid = (select(literal_column("l_seek.rowid")).where(*[inner.c[k] == groups.c[k] for k in keys], inner.c.day <= as_of)
+           .order_by(inner.c.day.desc()).limit(1).scalar_subquery().label("l_rid"))
+    g = select(*[groups.c[k] for k in keys], rid).subquery("l_groups")
+    return (select(*[g.c[k] for k in keys], *[row.c[c] for c in columns])
+            .select_from(g.outerjoin(row, literal_column("l_row.rowid") == g.c.l_rid)).subquery("latest"))

@@ -97,6 +97,7 @@ def load(engine: Engine, plan: Plan, *, who: str) -> dict:
     townships: set[str] = set()
     with engine.begin() as conn:
         org_town = dict(conn.execute(select(schema.party_org.c.code, schema.party_org.c.township_code)).all())
+        org_town_before = dict(org_town)  # a member's old township is that of its old organization before this run
         for entity in ENTITIES:
             rows = rows_of.get(entity.table)
             if not rows:
@@ -121,6 +122,10 @@ def load(engine: Engine, plan: Plan, *, who: str) -> dict:
                         town = org_town.get(new["org_code"])
                     if town:
                         townships.add(town)
+                    if old is not None:  # a row moved away: its old township's summaries lose it
+                        was = org_town_before.get(old.get("org_code")) if entity.table == "member" else old.get("township_code")
+                        if was:
+                            townships.add(was)
             if entity.table == "party_org":
                 writes = _parents_first(writes)
             if writes:

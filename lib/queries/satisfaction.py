@@ -60,7 +60,32 @@ def satisfaction_by_township_period(engine: Engine, *, scope: Scope, as_of: date
 
 
 def ticket_ratings_by_month(engine: Engine, *, scope: Scope, as_of: date) -> pd.DataFrame:
-    """Return month (of 受理时间), rated_n, rating_sum, high_n (rated 4 or 5) of tickets closed and rated by as_of."""
+    """Return month (of 受理时间), rated_n, rating_sum, high_n (rated 4 or 5) of tickets closed and rated by as_of.
+
+    Read from the running totals of ticket_month_daily (lib.summaries) when maintained."""
+    from sqlalchemy import Integer, cast
+
+    from lib import summaries
+
+    with engine.connect() as conn:
+        ready = summaries.is_ready(conn)
+        if ready:
+            c = T.ticket_month_dim
+            groups = (select(c.c.township_code, c.c.received_month)
+                      .where(c.c.dim == "total", scope.where(c.c.township_code)).subquery("groups"))
+            d = summaries.latest_rows(conn, T.ticket_month_daily, groups, ["township_code", "received_month"],
+                                      ["rated_cum", "rating_sum_cum", "high_cum"], as_of)
+    if not ready:
+        return ticket_ratings_by_month_raw(engine, scope=scope, as_of=as_of)
+    stmt = (select(d.c.received_month.label("month"), cast(func.sum(d.c.rated_cum), Integer).label("rated_n"),
+                   cast(func.sum(d.c.rating_sum_cum), Integer).label("rating_sum"),
+                   cast(func.sum(d.c.high_cum), Integer).label("high_n"))
+            .group_by(d.c.received_month).having(func.sum(d.c.rated_cum) > 0).order_by(d.c.received_month))
+    return read(engine, stmt)
+
+
+def ticket_ratings_by_month_raw(engine: Engine, *, scope: Scope, as_of: date) -> pd.DataFrame:
+    """ticket_ratings_by_month aggregated from the tickets."""
     k = T.ticket
     rated = and_(k.c.rating.is_not(None), k.c.closed_at.is_not(None), k.c.closed_at < day_end(as_of))
     stmt = (select(k.c.received_month.label("month"), func.count().label("rated_n"),

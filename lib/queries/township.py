@@ -70,16 +70,20 @@ def villages_profile(engine: Engine, *, scope: Scope, as_of: date) -> pd.DataFra
     """Return every village/community in scope: code, name, kind, township_code, party_orgs_n, members_n,
     tickets_n (received this year) and tickets_open_overdue_n at as_of; ordered by township and code."""
     v, o, m, k = T.village, T.party_org, T.member, T.ticket
+    # only the villages in scope are aggregated (index ix_ticket_village covers the ticket counts)
+    in_scope = select(v.c.code).where(scope.where(v.c.township_code))
     orgs = (select(o.c.village_code, func.count().label("party_orgs_n"))
-            .where(o.c.village_code.is_not(None), o.c.founded_on <= as_of).group_by(o.c.village_code).subquery())
+            .where(o.c.village_code.in_(in_scope), o.c.founded_on <= as_of).group_by(o.c.village_code).subquery())
+    village_orgs = select(o.c.code).where(o.c.village_code.in_(in_scope))
     members = (select(o.c.village_code, func.count().label("members_n"))
                .select_from(m.join(o, m.c.org_code == o.c.code))
-               .where(o.c.village_code.is_not(None), m.c.joined_on <= as_of).group_by(o.c.village_code).subquery())
+               .where(o.c.village_code.in_(in_scope), m.c.org_code.in_(village_orgs), m.c.joined_on <= as_of)
+               .group_by(o.c.village_code).subquery())
     end = day_end(as_of)
     tickets = (select(k.c.village_code,
                       count_if(k.c.received_at >= datetime(as_of.year, 1, 1), "tickets_n"),
                       count_if(open_overdue(end), "tickets_open_overdue_n"))
-               .where(k.c.village_code.is_not(None), k.c.received_at < end).group_by(k.c.village_code).subquery())
+               .where(k.c.village_code.in_(in_scope), k.c.received_at < end).group_by(k.c.village_code).subquery())
     stmt = (select(v.c.code, v.c.name, v.c.kind, v.c.township_code,
                    func.coalesce(orgs.c.party_orgs_n, 0).label("party_orgs_n"),
                    func.coalesce(members.c.members_n, 0).label("members_n"),
