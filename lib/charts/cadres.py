@@ -109,7 +109,7 @@ def share_bars(df: pd.DataFrame, *, value_col: str, title: str, y_title: str, un
         insidetextanchor="end", textangle=0, textfont={"size": 13}, insidetextfont={"color": "#FFFFFF", "size": 13},
         outsidetextfont={"color": palette.INK, "size": 13}, customdata=counts,
         marker_color=[UNIT_COLOURS[u] for u in data["unit_type"]],
-        hovertemplate="%{x}: %{text}（%{customdata}）<extra></extra>"))
+        hovertemplate="%{x}: %{text} (%{customdata})<extra></extra>"))
     if target is not None:
         # the target is named in the legend, not by an annotation that would sit on the bars' labels
         fig.add_hline(y=target * 100, line_color=palette.PARTY_RED, line_dash="dash", line_width=1.5, layer="below")

@@ -16,11 +16,11 @@ def _stacked_bars(labels, ok, risk, *, ok_name: str, risk_name: str, customdata=
     totals = [a + b for a, b in zip(ok, risk)]
     common = dict(y=labels, orientation="h", customdata=customdata)
     return [
-        go.Bar(x=ok, name=ok_name, marker_color=OK_COLOUR, hovertemplate="%{y}<br>" + ok_name + "：%{x:,}<extra></extra>",
+        go.Bar(x=ok, name=ok_name, marker_color=OK_COLOUR, hovertemplate="%{y}<br>" + ok_name + ": %{x:,}<extra></extra>",
                **common),
         go.Bar(x=risk, name=risk_name, marker_color=RISK_COLOUR, text=[f"{v:,}" for v in totals],
                textposition="outside", cliponaxis=False, constraintext="none",
-               hovertemplate="%{y}<br>" + risk_name + "：%{x:,}<extra></extra>", **common),
+               hovertemplate="%{y}<br>" + risk_name + ": %{x:,}<extra></extra>", **common),
     ]
 
 

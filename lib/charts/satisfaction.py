@@ -42,12 +42,12 @@ def rate_trend(district: pd.DataFrame, by_town: pd.DataFrame, *, title: str, x_t
             x=list(group["period"]), y=_pct(group["satisfaction_rate"]), mode="lines+markers", name=townships_name,
             legendgroup="townships", showlegend=first, line={"color": palette.BASE_LIGHT, "width": 1},
             marker={"size": 5, "color": palette.BASE_LIGHT}, customdata=[code] * len(group),
-            hovertemplate=name + " %{x}：%{y:.1f}%<extra></extra>"))
+            hovertemplate=name + " %{x}: %{y:.1f}%<extra></extra>"))
         first = False
     fig.add_trace(go.Scatter(
         x=list(district["period"]), y=_pct(district["satisfaction_rate"]), mode="lines+markers", name=district_name,
         line={"color": palette.INK, "width": 3}, marker={"size": 7, "color": palette.INK},
-        hovertemplate=district_name + " %{x}：%{y:.1f}%<extra></extra>"))
+        hovertemplate=district_name + " %{x}: %{y:.1f}%<extra></extra>"))
     chosen = by_town[by_town["township_code"] == selected_code].sort_values("period")
     if not chosen.empty:
         name = selected_name or str(chosen["name"].iloc[0])
@@ -56,7 +56,7 @@ def rate_trend(district: pd.DataFrame, by_town: pd.DataFrame, *, title: str, x_t
             line={"color": palette.PARTY_RED, "width": 3}, marker={"size": 8, "color": palette.PARTY_RED},
             text=[f"{v:.1f}%" if v is not None else "" for v in _pct(chosen["satisfaction_rate"])],
             textposition="top center", textfont={"color": palette.PARTY_RED, "size": 11},
-            customdata=[selected_code] * len(chosen), hovertemplate=name + " %{x}：%{y:.1f}%<extra></extra>"))
+            customdata=[selected_code] * len(chosen), hovertemplate=name + " %{x}: %{y:.1f}%<extra></extra>"))
     _target_line(fig, target, target_label)
     base_layout(fig, title=title, height=420, x_title=x_title, y_title=y_title)
     fig.update_layout(clickmode="event+select", dragmode=False, hovermode="closest")
@@ -82,20 +82,20 @@ def spread_band(spread: pd.DataFrame, *, title: str, x_title: str, y_title: str,
     fig.add_trace(go.Scatter(x=x, y=_pct(spread["min_rate"]), mode="lines+markers", name=lowest_name,
                              line={"color": palette.BASE_LIGHT, "width": 1}, marker={"size": 5},
                              customdata=list(spread["min_name"]), showlegend=False,
-                             hovertemplate=lowest_name + " %{x}：%{customdata} %{y:.1f}%<extra></extra>"))
+                             hovertemplate=lowest_name + " %{x}: %{customdata} %{y:.1f}%<extra></extra>"))
     fig.add_trace(go.Scatter(x=x, y=_pct(spread["max_rate"]), mode="lines+markers", name=band_name,
                              fill="tonexty", fillcolor="rgba(91,112,131,0.18)",
                              line={"color": palette.BASE_LIGHT, "width": 1}, marker={"size": 5},
                              customdata=list(spread["max_name"]),
-                             hovertemplate=highest_name + " %{x}：%{customdata} %{y:.1f}%<extra></extra>"))
+                             hovertemplate=highest_name + " %{x}: %{customdata} %{y:.1f}%<extra></extra>"))
     fig.add_trace(go.Scatter(x=x, y=_pct(spread["median_rate"]), mode="lines+markers", name=median_name,
                              line={"color": palette.BASE, "width": 2.5}, marker={"size": 6},
-                             hovertemplate=median_name + " %{x}：%{y:.1f}%<extra></extra>"))
+                             hovertemplate=median_name + " %{x}: %{y:.1f}%<extra></extra>"))
     if selected is not None and not selected.empty:
         fig.add_trace(go.Scatter(x=list(selected["period"]), y=_pct(selected["satisfaction_rate"]),
                                  mode="lines+markers", name=selected_name or "", line={"color": palette.PARTY_RED,
                                                                                        "width": 2.5},
-                                 marker={"size": 6}, hovertemplate=(selected_name or "") + " %{x}：%{y:.1f}%<extra></extra>"))
+                                 marker={"size": 6}, hovertemplate=(selected_name or "") + " %{x}: %{y:.1f}%<extra></extra>"))
     _target_line(fig, target, target_label)
     base_layout(fig, title=title, height=400, x_title=x_title, y_title=y_title)
     # up to four legend entries: give them their own line under the title
@@ -129,11 +129,11 @@ def ratings_trend(df: pd.DataFrame, *, title: str, x_title: str, rating_title: s
     fig.add_trace(go.Scatter(x=months, y=[round(float(v), 2) for v in df["avg_rating"]], mode="lines+markers",
                              name=rating_name, line={"color": RATING_COLOUR, "width": 2.5}, marker={"size": 5},
                              customdata=list(df["rated_n"]),
-                             hovertemplate="%{x} " + rating_name + "：%{y:.2f}（n=%{customdata:,}）<extra></extra>"),
+                             hovertemplate="%{x} " + rating_name + ": %{y:.2f} (n=%{customdata:,})<extra></extra>"),
                   row=1, col=1)
     fig.add_trace(go.Scatter(x=months, y=_pct(df["high_share"]), mode="lines+markers", name=share_name,
                              line={"color": SHARE_COLOUR, "width": 2.5}, marker={"size": 5},
-                             hovertemplate="%{x} " + share_name + "：%{y:.1f}%<extra></extra>"), row=2, col=1)
+                             hovertemplate="%{x} " + share_name + ": %{y:.1f}%<extra></extra>"), row=2, col=1)
     base_layout(fig, title=title, height=400)
     fig.update_layout(dragmode=False, hovermode="closest", showlegend=False)
     fig.update_xaxes(type="category")
@@ -178,7 +178,7 @@ def township_dots(df: pd.DataFrame, *, title: str, x_title: str, target: float |
     fig = go.Figure(go.Scatter(
         x=values, y=list(data["name"]), mode="markers+text", marker={"size": 11, "color": colours},
         text=[f"{v:.1f}%" for v in values], textposition="middle right", textfont={"size": 11},
-        customdata=codes, cliponaxis=False, hovertemplate="%{y}：%{x:.1f}%<extra></extra>"))
+        customdata=codes, cliponaxis=False, hovertemplate="%{y}: %{x:.1f}%<extra></extra>"))
     for v, name in zip(values, data["name"]):  # a thin guide from the axis start makes rows easy to follow
         fig.add_shape(type="line", x0=0, x1=v, y0=name, y1=name, xref="x", yref="y", layer="below",
                       line={"color": palette.GRID, "width": 1})

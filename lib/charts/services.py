@@ -21,7 +21,7 @@ def stacked_months(wide: pd.DataFrame, *, title: str, x_title: str, y_title: str
     for col in wide.columns:
         label = (names or {}).get(col, col)
         fig.add_trace(go.Bar(x=list(wide.index), y=wide[col], name=label, marker_color=colours.get(col, palette.BASE),
-                             hovertemplate=f"{label} %{{x}}：%{{y:,}}<extra></extra>"))
+                             hovertemplate=f"{label} %{{x}}: %{{y:,}}<extra></extra>"))
     base_layout(fig, title=title, height=height, x_title=x_title, y_title=y_title)
     if legend_right:
         fig.update_layout(barmode="stack", bargap=0.25, margin={"r": 10},
@@ -54,7 +54,7 @@ def station_bars(df: pd.DataFrame, *, title: str, x_title: str, lang: str = "zh"
               for s, n in zip(data["station"], data["name"])]
     fig = go.Figure(go.Bar(x=data["tickets_n"], y=labels, orientation="h", marker_color=palette.BASE,
                            text=[f"{int(v):,}" for v in data["tickets_n"]], textposition="outside", cliponaxis=False, constraintext="none",
-                           customdata=data["township_code"], hovertemplate="%{y}：%{x:,}<extra></extra>"))
+                           customdata=data["township_code"], hovertemplate="%{y}: %{x:,}<extra></extra>"))
     base_layout(fig, title=title, height=max(320, 24 * len(data) + 90), x_title=x_title)
     top = float(data["tickets_n"].max()) if len(data) else 1.0
     fig.update_xaxes(range=[0, top * 1.15 or 1], tickformat=",d")
@@ -71,7 +71,7 @@ def close_days_histogram(hist: pd.DataFrame, *, p50: float | None, p90: float | 
     folded = hist.assign(close_days=days).groupby("close_days", as_index=False)["tickets_n"].sum()
     shown = [f"{int(d)}+" if d >= max_days else str(int(d)) for d in folded["close_days"]]
     fig = go.Figure(go.Bar(x=folded["close_days"], y=folded["tickets_n"], marker_color=palette.BASE_LIGHT,
-                           customdata=shown, hovertemplate="%{customdata}：%{y:,}<extra></extra>"))
+                           customdata=shown, hovertemplate="%{customdata}: %{y:,}<extra></extra>"))
     for value, label, dash in ((p50, p50_label, "solid"), (p90, p90_label, "dash")):
         if value is not None:
             # named in the legend, not by a note that would sit on the axis ticks or on each other
@@ -99,7 +99,7 @@ def close_days_by_group(stats: pd.DataFrame, *, group_col: str, title: str, x_ti
         fig.add_trace(go.Bar(y=data[group_col], x=data[col], name=name, orientation="h", marker_color=colour,
                              text=[f"{v:.1f}" for v in data[col]], textposition="outside", cliponaxis=False,
                              constraintext="none", textfont={"size": 11, "color": palette.INK},
-                             hovertemplate=f"%{{y}} {name}：%{{x:.1f}}<extra></extra>"))
+                             hovertemplate=f"%{{y}} {name}: %{{x:.1f}}<extra></extra>"))
     base_layout(fig, title=title, height=max(320, 40 * len(data) + 110), x_title=x_title)
     fig.update_layout(barmode="group", bargap=0.25, margin={"t": 80})
     top = float(data["close_days_p90"].max()) if len(data) else 1.0
@@ -115,7 +115,7 @@ def on_time_line(trend: pd.DataFrame, *, title: str, x_title: str, y_title: str,
     fig = go.Figure(go.Scatter(
         x=trend["month"], y=values, mode="lines+markers", name=name, line={"color": palette.BASE, "width": 2.5},
         customdata=list(zip(trend["tickets_on_time_n"], trend["tickets_on_time_base_n"])), connectgaps=False,
-        hovertemplate="%{x}：%{y:.1f}%（%{customdata[0]:,}/%{customdata[1]:,}）<extra></extra>"))
+        hovertemplate="%{x}: %{y:.1f}% (%{customdata[0]:,}/%{customdata[1]:,})<extra></extra>"))
     if target is not None:
         fig.add_hline(y=target * 100, line_color=palette.PARTY_RED, line_dash="dash", line_width=1.5,
                       annotation_text=target_label or "", annotation_position="bottom right",
@@ -134,7 +134,7 @@ def overdue_bars(bands: pd.DataFrame, *, labels: dict[str, str], title: str, x_t
     shades = palette.SEQUENTIAL_RED[2:2 + len(bands)]
     fig = go.Figure(go.Bar(x=[labels.get(b, b) for b in bands["band"]], y=bands["tickets_n"], marker_color=list(shades),
                            text=[f"{int(v):,}" for v in bands["tickets_n"]], textposition="outside", cliponaxis=False, constraintext="none",
-                           hovertemplate="%{x}：%{y:,}<extra></extra>"))
+                           hovertemplate="%{x}: %{y:,}<extra></extra>"))
     base_layout(fig, title=title, height=340, x_title=x_title, y_title=y_title)
     top = float(bands["tickets_n"].max()) if len(bands) else 1.0
     fig.update_yaxes(range=[0, top * 1.2 or 1], tickformat=",d")
@@ -153,7 +153,7 @@ def count_heatmap(wide: pd.DataFrame, *, title: str, x_title: str, y_title: str,
         z=values, x=[str(c) for c in wide.columns], y=[str(r) for r in rows], colorscale=scale, xgap=2, ygap=2,
         text=[[f"{int(v):,}" for v in row] for row in values], texttemplate="%{text}" if show else None,
         textfont={"size": 11}, colorbar={"title": {"text": colour_title}, "thickness": 12},
-        hovertemplate="%{x} · %{y}：%{z:,}<extra></extra>"))
+        hovertemplate="%{x} · %{y}: %{z:,}<extra></extra>"))
     base_layout(fig, title=title, height=max(320, 30 * len(rows) + 150), x_title=x_title, y_title=y_title)
     fig.update_xaxes(tickangle=-40, showgrid=False, type="category")
     fig.update_yaxes(showgrid=False, color=palette.INK, type="category")

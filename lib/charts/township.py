@@ -24,7 +24,7 @@ def coverage_stack(parts: pd.DataFrame, *, kind_labels: dict[str, str], part_lab
         values = list(parts[col])[::-1]
         fig.add_trace(go.Bar(y=y, x=values, name=part_labels[col], orientation="h", marker_color=colours[col],
                              text=[f"{v:,}" if v else "" for v in values], textposition="inside", insidetextfont={"size": 11},
-                             hovertemplate=f"%{{y}} {part_labels[col]}：%{{x:,}}<extra></extra>"))
+                             hovertemplate=f"%{{y}} {part_labels[col]}: %{{x:,}}<extra></extra>"))
     base_layout(fig, title=title, height=COMPACT, x_title=x_title)
     fig.update_layout(barmode="stack", bargap=0.35, legend=LEGEND_BELOW)
     fig.update_xaxes(tickformat=",d", rangemode="tozero")
@@ -39,10 +39,10 @@ def destination_bars(df: pd.DataFrame, *, title: str, x_title: str, total_name: 
     fig = go.Figure()
     fig.add_trace(go.Bar(y=data["dest_province"], x=data["outflow_n"], name=total_name, orientation="h",
                          marker_color=palette.BASE_LIGHT, text=[f"{v:,}" for v in data["outflow_n"]],
-                         textposition="outside", cliponaxis=False, constraintext="none", hovertemplate="%{y}：%{x:,}<extra></extra>"))
+                         textposition="outside", cliponaxis=False, constraintext="none", hovertemplate="%{y}: %{x:,}<extra></extra>"))
     fig.add_trace(go.Bar(y=data["dest_province"], x=data["outflow_at_risk_n"], name=risk_name, orientation="h",
                          marker_color=palette.PARTY_RED, width=0.35,
-                         hovertemplate=f"%{{y}} {risk_name}：%{{x:,}}<extra></extra>"))
+                         hovertemplate=f"%{{y}} {risk_name}: %{{x:,}}<extra></extra>"))
     base_layout(fig, title=title, height=max(COMPACT, 28 * len(data) + 110), x_title=x_title)
     fig.update_layout(barmode="overlay", bargap=0.3, legend=LEGEND_BELOW)
     high = float(data["outflow_n"].max()) if len(data) else 1.0
@@ -60,10 +60,10 @@ def satisfaction_lines(df: pd.DataFrame, *, title: str, x_title: str, y_title: s
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=df["period"], y=pct(df["district_rate"]), name=district_name, mode="lines+markers",
                              line={"color": palette.BASE_LIGHT, "width": 2, "dash": "dot"},
-                             hovertemplate=f"{district_name} %{{x}}：%{{y:.1f}}%<extra></extra>"))
+                             hovertemplate=f"{district_name} %{{x}}: %{{y:.1f}}%<extra></extra>"))
     fig.add_trace(go.Scatter(x=df["period"], y=pct(df["township_rate"]), name=township_name, mode="lines+markers",
                              line={"color": palette.BASE, "width": 2.5},
-                             hovertemplate=f"{township_name} %{{x}}：%{{y:.1f}}%<extra></extra>"))
+                             hovertemplate=f"{township_name} %{{x}}: %{{y:.1f}}%<extra></extra>"))
     if target is not None:
         fig.add_hline(y=target * 100, line_color=palette.PARTY_RED, line_dash="dash", line_width=1.5,
                       annotation_text=target_label or "", annotation_position="bottom right",
@@ -86,7 +86,7 @@ def age_band_bars(df: pd.DataFrame, *, labels: dict[str, str], title: str, x_tit
         x=[labels.get(b, b) for b in df["age_band"]], y=df["cadres_n"],
         marker_color=[palette.BASE if b in young else palette.BASE_LIGHT for b in df["age_band"]],
         text=[f"{v:,}" for v in df["cadres_n"]], textposition="outside", cliponaxis=False, constraintext="none",
-        hovertemplate="%{x}：%{y:,}<extra></extra>"))
+        hovertemplate="%{x}: %{y:,}<extra></extra>"))
     base_layout(fig, title=title, height=COMPACT, x_title=x_title, y_title=y_title)
     high = float(df["cadres_n"].max()) if len(df) else 1.0
     fig.update_yaxes(range=[0, high * 1.25 or 1], tickformat=",d")
