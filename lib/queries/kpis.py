@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from lib.queries.cadres import cadre_summary
 from lib.queries.common import latest_date
 from lib.queries.coverage import coverage_summary
-from lib.queries.orgs import org_summary as org_summary_raw
+from lib.queries.orgs import org_summary as org_summary_raw, with_org_counts
 from lib.queries.outflow import outflow_summary
 from lib.queries.satisfaction import latest_period, satisfaction_summary
 from lib.queries.tickets import ticket_summary
@@ -26,11 +26,7 @@ KPI_KEYS = (
 
 def org_summary(engine: Engine, *, scope: Scope, as_of: date, by_township: bool = False) -> pd.DataFrame:
     """Return what lib.queries.orgs.org_summary returns, members_n read from the member_daily summary when maintained."""
-    from sqlalchemy import func
-
-    from lib import schema as T, summaries
-    from lib.queries.common import count_if, read, summary_select
-    from lib.queries.orgs import _merge
+    from lib import summaries
 
     with engine.connect() as conn:
         if not summaries.is_ready(conn):
@@ -39,16 +35,7 @@ def org_summary(engine: Engine, *, scope: Scope, as_of: date, by_township: bool 
             members = summaries.member_counts(conn, townships=scope.townships, as_of=as_of, by_township=by_township)
     if members is None:
         return org_summary_raw(engine, scope=scope, as_of=as_of, by_township=by_township)
-    t, v, o = T.township, T.village, T.party_org
-    towns = read(engine, summary_select(t.c.code, [func.count().label("townships_n")], by_township=by_township)
-                 .select_from(t).where(scope.where(t.c.code)))
-    villages = read(engine, summary_select(v.c.township_code, [func.count().label("villages_n")], by_township=by_township)
-                    .select_from(v).where(scope.where(v.c.township_code)))
-    orgs = read(engine, summary_select(o.c.township_code, [
-        func.count().label("party_orgs_n"),
-        count_if(o.c.domain == "流动党员", "outflow_branches_n"),
-    ], by_township=by_township).where(scope.where(o.c.township_code), o.c.founded_on <= as_of))
-    return _merge([towns, villages, orgs, members], by_township)
+    return with_org_counts(engine, members, scope=scope, as_of=as_of, by_township=by_township)
 
 
 def ratio(numerator, denominator) -> float | None:

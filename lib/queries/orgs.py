@@ -13,7 +13,17 @@ from lib.scope import Scope
 
 def org_summary(engine: Engine, *, scope: Scope, as_of: date, by_township: bool = False) -> pd.DataFrame:
     """Return townships_n, villages_n, party_orgs_n, outflow_branches_n and members_n (one row, or per township)."""
-    t, v, o, m = T.township, T.village, T.party_org, T.member
+    o, m = T.party_org, T.member
+    members = read(engine, summary_select(o.c.township_code, [func.count().label("members_n")], by_township=by_township)
+                   .select_from(m.join(o, m.c.org_code == o.c.code))
+                   .where(scope.where(o.c.township_code), m.c.joined_on <= as_of))
+    return with_org_counts(engine, members, scope=scope, as_of=as_of, by_township=by_township)
+
+
+def with_org_counts(engine: Engine, members: pd.DataFrame, *, scope: Scope, as_of: date,
+                    by_township: bool) -> pd.DataFrame:
+    """Return the township, village and party-organization counts beside `members` (members_n, however computed)."""
+    t, v, o = T.township, T.village, T.party_org
     towns = read(engine, summary_select(t.c.code, [func.count().label("townships_n")], by_township=by_township)
                  .select_from(t).where(scope.where(t.c.code)))
     villages = read(engine, summary_select(v.c.township_code, [func.count().label("villages_n")], by_township=by_township)
@@ -22,9 +32,6 @@ def org_summary(engine: Engine, *, scope: Scope, as_of: date, by_township: bool 
         func.count().label("party_orgs_n"),
         count_if(o.c.domain == "流动党员", "outflow_branches_n"),
     ], by_township=by_township).where(scope.where(o.c.township_code), o.c.founded_on <= as_of))
-    members = read(engine, summary_select(o.c.township_code, [func.count().label("members_n")], by_township=by_township)
-                   .select_from(m.join(o, m.c.org_code == o.c.code))
-                   .where(scope.where(o.c.township_code), m.c.joined_on <= as_of))
     return _merge([towns, villages, orgs, members], by_township)
 
 
