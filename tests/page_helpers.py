@@ -53,6 +53,11 @@ def figures(at: AppTest) -> dict[str, dict]:
     return out
 
 
+def card_html(key: str, label: str, value: str) -> str:
+    """Return the markup ui.kpi_board draws for a card's key, label and value (to look for in the page)."""
+    return f"data-kpi='{key}'><div class='label'>{label}</div><div class='value'>{value}</div>"
+
+
 def card(text: str, key: str, part: str = "value") -> str:
     """Return the text of a KPI card's `part` (value, rank, status) in the page's markdown."""
     start = text.index(f"data-kpi='{key}'")

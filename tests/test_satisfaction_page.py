@@ -225,8 +225,7 @@ def run_page(monkeypatch, url: str, **params):
 markdown_text = page_helpers.markdown_text
 
 
-def card(key: str, label: str, value: str) -> str:
-    return f"data-kpi='{key}'><div class='label'>{label}</div><div class='value'>{value}</div>"
+card = page_helpers.card_html
 
 
 def test_page_for_a_township_from_the_url_shows_its_rates_rank_ratings_and_petitions(monkeypatch, tiny_url):
