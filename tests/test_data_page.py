@@ -1,17 +1,14 @@
 """AppTest of 数据管理: a bad upload lists every error and writes nothing; a good one, once confirmed, loads."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import page_helpers
 import tiny_db
 from importer_helpers import M, csv_bytes, member_row, xlsx
 from lib import db
 
-ROOT = Path(__file__).resolve().parent.parent
-PAGE = str(ROOT / "pages" / "data.py")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -28,13 +25,7 @@ def tiny_copy(tmp_path) -> str:
 
 
 def open_page(monkeypatch, url: str, **params) -> AppTest:
-    monkeypatch.setenv("DATABASE_URL", url)
-    at = AppTest.from_file(PAGE, default_timeout=30)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return page_helpers.run_page("data", monkeypatch, url, **params)
 
 
 def frame_with(at: AppTest, column: str):

@@ -3,22 +3,16 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+import page_helpers
+
 ROOT = Path(__file__).resolve().parent.parent
-PAGE = str(ROOT / "pages" / "present.py")
 
 
-def run(monkeypatch, url, **params) -> AppTest:
-    monkeypatch.setenv("DATABASE_URL", url)
-    at = AppTest.from_file(PAGE, default_timeout=30)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
+def run(monkeypatch, url: str, **params) -> AppTest:
+    return page_helpers.run_page("present", monkeypatch, url, **params)
 
 
-def markdown(at) -> str:
-    return "\n".join(m.value for m in at.markdown)
+markdown = page_helpers.markdown_text
 
 
 def counter(at) -> str:
