@@ -102,8 +102,8 @@ def _status(key: str, kpis: dict, lang: str) -> tuple[str | None, str | None]:
 
 
 def comparison_date(as_of: date, earliest: date | None) -> date | None:
-    """Return the same day a year before `as_of`, or None when that lies before the first day of the data
-    (lib.queries.common.earliest_date): a change against a date without data would be measured against zero."""
+    """Return the same day a year before `as_of`, or None when that lies before `earliest`, the first day of the
+    data compared: a change against a date without data would be measured against zero."""
     day = minus_years(as_of, 1)
     return None if earliest is not None and day < earliest else day
 
@@ -123,8 +123,8 @@ FAMILY_KEYS: dict[str, tuple[str, ...]] = {
 def comparison_gaps(firsts: dict[str, date | None], as_of: date) -> dict[str, date | None]:
     """Return {family: its first day} for the families without data a year before `as_of` (first day later, or no
     data at all): their KPIs show no change. `firsts` is lib.queries.firsts.first_dates."""
-    day = minus_years(as_of, 1)
-    return {fam: first for fam, first in firsts.items() if fam in FAMILY_KEYS and (first is None or first > day)}
+    return {fam: first for fam, first in firsts.items()
+            if fam in FAMILY_KEYS and (first is None or comparison_date(as_of, first) is None)}
 
 
 def family_comparison_date(query: Callable, family: str, *, as_of: date) -> date | None:

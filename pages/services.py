@@ -5,9 +5,9 @@ import ui
 from lib import cached, config, fmt, palette, schema, services, tables
 from lib.charts import services as charts
 from lib.charts import township_bars
-from lib.overview import comparison_date
+from lib.overview import family_comparison_date
 from lib.queries import services as q
-from lib.queries.common import earliest_date
+from lib.queries.firsts import first_dates
 from lib.rules import minus_years
 from lib.scope import Scope
 
@@ -28,8 +28,7 @@ total = services.totals(in_scope)
 close_hist = cached.query(q.close_days_histogram, **args)
 close = services.close_time_stats(close_hist).iloc[0].to_dict()
 # a year earlier, unless that lies before the first ticket: a change against no data would be against zero
-earliest = cached.query(earliest_date)
-year_ago = comparison_date(ctx.as_of, earliest)
+year_ago = family_comparison_date(cached.query, "tickets", as_of=ctx.as_of)
 previous_total = previous_close = None
 if year_ago is not None:
     previous_total = services.totals(cached.query(q.tickets_by_township, scope=ctx.scope, as_of=year_ago))
@@ -38,7 +37,9 @@ if year_ago is not None:
 ui.kpi_board([services.cards(total, close, previous_total=previous_total, previous_close=previous_close, lang=ctx.lang)],
              delta_label=ctx.t("vs_last_year"))
 if year_ago is None:
-    st.caption(ctx.t("ov_no_baseline", day=minus_years(ctx.as_of, 1).isoformat(), first=earliest.isoformat()))
+    first_ticket = cached.query(first_dates)["tickets"]
+    if first_ticket is not None:
+        st.caption(ctx.t("ov_no_baseline", day=minus_years(ctx.as_of, 1).isoformat(), first=first_ticket.isoformat()))
 
 # --- volume by month -------------------------------------------------------------------------
 st.subheader(ctx.t("svc_volume_title"))

@@ -51,7 +51,7 @@ def latest_date(engine: Engine) -> date | None:
 
 
 def earliest_date(engine: Engine) -> date | None:
-    """Return the first day of the data (earliest ticket or survey period start), or None."""
+    """Return the day the first ticket was received (the start of the as-of date range), or None."""
     with engine.connect() as conn:
         value = conn.execute(select(func.min(T.ticket.c.received_at))).scalar()
     if value is None:
