@@ -18,13 +18,19 @@ CHARTS_DRAWN = """(n) => { const plots = [...document.querySelectorAll('.js-plot
 MAP_DRAWN = "() => [...document.querySelectorAll('canvas')].some(c => c.width > 100 && c.height > 100)"
 
 
-def run_page(name: str, monkeypatch, url: str, **params) -> AppTest:
-    """Run pages/<name>.py on database `url` with URL query parameters; fail on any exception."""
+def open_page(path: str, monkeypatch, url: str, **params) -> AppTest:
+    """Run the page file `path` (relative to the repo) on database `url` with URL query parameters."""
     monkeypatch.setenv("DATABASE_URL", url)
-    at = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=30)
+    at = AppTest.from_file(str(ROOT / path), default_timeout=30)
     for key, value in params.items():
         at.query_params[key] = value
     at.run()
+    return at
+
+
+def run_page(name: str, monkeypatch, url: str, **params) -> AppTest:
+    """Run pages/<name>.py on database `url` with URL query parameters; fail on any exception."""
+    at = open_page(f"pages/{name}.py", monkeypatch, url, **params)
     assert not at.exception, at.exception
     return at
 

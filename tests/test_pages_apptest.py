@@ -2,23 +2,14 @@
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
+
+import page_helpers
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
 
-
-def run_page(path: str, monkeypatch, url: str, **params) -> AppTest:
-    monkeypatch.setenv("DATABASE_URL", url)
-    at = AppTest.from_file(str(ROOT / path), default_timeout=30)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    return at
-
-
-def markdown_text(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
+run_page = page_helpers.open_page
+markdown_text = page_helpers.markdown_text
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -1,9 +1,7 @@
 """Table sizing and the overview's written summary (layout fixes from the screenshot review)."""
 from __future__ import annotations
 
-from streamlit.testing.v1 import AppTest
-
-from conftest import ROOT
+import page_helpers
 from lib import tables
 
 
@@ -16,18 +14,8 @@ def test_table_height_shows_every_row_up_to_the_limit():
     assert tables.table_height(40, max_rows=5) == 35 * 6 + 3
 
 
-def run(path: str, monkeypatch, url: str, **params) -> AppTest:
-    monkeypatch.setenv("DATABASE_URL", url)
-    at = AppTest.from_file(str(ROOT / path), default_timeout=30)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
 def test_overview_summary_reads_as_paragraphs_with_a_copy_of_the_text(monkeypatch, tiny_url):
-    at = run("pages/overview.py", monkeypatch, tiny_url, township="T1", as_of="2018-06-30")
+    at = page_helpers.run_page("overview", monkeypatch, tiny_url, township="T1", as_of="2018-06-30")
     text = at.code[0].value  # the copy (code block with its copy button) holds the whole text
     first = "截至2018年6月30日，甲镇共有村（社区）2个，基层党组织5个，党员4名。"
     assert text.startswith("甲镇基层党建工作综述\n\n" + first)
