@@ -34,282 +34,229 @@ tests/test_summaries.py proves every one equals its raw twin.
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import pandas as pd
-from sqlalchemy import Integer, and_, case, cast, delete, func, literal, literal_column, select, true
+from sqlalchemy import Integer, String, and_, case, cast, delete, func, literal_column, select, true, type_coerce
 from sqlalchemy.engine import Connection
 
 from lib import schema as T
 
-CHUNK = 40  # townships per GROUP BY when rebuilding
+CHUNK = 12  # townships whose tickets are read at once when rebuilding (~20k tickets each at city scale)
 READY_KEY = "summaries"  # meta key: VERSION once refresh() has run on this database
 VERSION = "3"  # bumped when summary tables are added: older databases are rebuilt at their next refresh
-
-# Which summaries depend on which contract tables.
-DEPENDS = {
-    "ticket_daily": {"ticket", "township"},
-    "member_daily": {"member", "party_org", "township"},
-    "ticket_station_daily": {"ticket", "township"},
-    "ticket_month_daily": {"ticket", "township"},
-    "ticket_month_dim": {"ticket", "township"},
-    "ticket_close_hist": {"ticket"},
-}
-
-
-def _as_date(value) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
 
 
 def _scope(column, townships):
     return true() if townships is None else column.in_(sorted(townships))
 
 
-def _batches(rows: list[dict], size: int = 20_000):
-    for start in range(0, len(rows), size):
-        yield rows[start:start + size]
+# ---------------------------------------------------------------- ticket summaries
+# One read of the tickets per chunk of townships; every ticket summary of those townships is computed from
+# that frame in pandas (the event days of the old per-summary GROUP BYs, spelled with the same rules).
+
+TICKET_SUMMARIES = ("ticket_daily", "ticket_town_daily", "ticket_station_daily", "ticket_station",
+                    "ticket_month_daily", "ticket_month_dim")
+TICKET_COLUMNS = ("township_code", "station", "category", "channel", "received_month", "received_at", "due_at",
+                  "closed_at", "rating")
 
 
-def _ticket_events(conn: Connection, townships) -> pd.DataFrame:
-    """Return (township_code, day, received_month, kind, n): the ticket events, grouped in the database."""
+def ticket_frame(conn: Connection, townships) -> pd.DataFrame:
+    """Return the ticket columns the summaries need for `townships` (None: all); datetimes as datetime64, NaT when open."""
     k = T.ticket
-    settle = case((and_(k.c.closed_at.is_not(None), k.c.closed_at < k.c.due_at), k.c.closed_at), else_=k.c.due_at)
-    due_closed = case((k.c.closed_at > k.c.due_at, k.c.closed_at), else_=k.c.due_at)
-    specs = (  # kind, event datetime, extra condition, whether the ytd columns need the received year
-        ("received", k.c.received_at, None),
-        ("on_time", k.c.closed_at, and_(k.c.closed_at.is_not(None), k.c.closed_at <= k.c.due_at)),
-        ("settled", settle, None),
-        ("due", k.c.due_at, None),
-        ("due_closed", due_closed, k.c.closed_at.is_not(None)),
-    )
+    # datetimes as the driver gives them (SQLite: ISO text), parsed below in one vectorised call
+    cols = [k.c[c] if c not in ("received_at", "due_at", "closed_at") else type_coerce(k.c[c], String).label(c)
+            for c in TICKET_COLUMNS]
+    result = conn.execute(select(*cols).where(_scope(k.c.township_code, townships)))
+    rows = result.cursor.fetchall()  # plain driver tuples: no Row objects for hundreds of thousands of rows
+    result.close()
+    columns = list(zip(*rows)) if rows else [()] * len(TICKET_COLUMNS)
+    frame = pd.DataFrame({c: pd.Categorical(v) for c, v in zip(TICKET_COLUMNS[:5], columns[:5])})
+    for c, v in zip(TICKET_COLUMNS[5:8], columns[5:8]):
+        frame[c] = pd.to_datetime(pd.Series(v, dtype=object), format="ISO8601").astype("datetime64[us]")
+    frame["rating"] = pd.to_numeric(pd.Series(columns[8], dtype=object)).astype("float64")
+    return frame
+
+
+def _later(a: pd.Series, b: pd.Series) -> pd.Series:
+    """The later of two datetimes (`b` NaT: `a`)."""
+    return b.where(b > a, a)
+
+
+def _earlier(a: pd.Series, b: pd.Series) -> pd.Series:
+    """The earlier of two datetimes (`a` NaT: `b`)."""
+    return a.where(a.notna() & (a < b), b)
+
+
+def _events(f: pd.DataFrame, keys: list[str], specs) -> pd.DataFrame:
+    """Return keys + received_month + day + kind + n: per spec (kind, event datetime, mask, measure), the tickets
+    grouped by `keys`, their received month and the day of the event."""
+    group = keys + ([] if "received_month" in keys else ["received_month"])
     frames = []
-    for kind, when, condition in specs:
-        day = func.date(when).label("day")
-        stmt = (select(k.c.township_code, day, k.c.received_month, func.count().label("n"))
-                .where(_scope(k.c.township_code, townships))
-                .group_by(k.c.township_code, day, k.c.received_month))
-        if condition is not None:
-            stmt = stmt.where(condition)
-        rows = conn.execute(stmt).fetchall()
-        frame = pd.DataFrame(rows, columns=["township_code", "day", "received_month", "n"])
-        frame["kind"] = kind
-        if not frame.empty:
-            frames.append(frame)
+    for kind, when, mask, measure in specs:
+        sub = f[group] if mask is None else f.loc[mask, group]
+        day = when.dt.normalize() if mask is None else when[mask].dt.normalize()
+        grouped = sub.assign(day=day.to_numpy(), n=1 if measure is None else measure[sub.index].to_numpy())
+        counted = grouped.groupby(group + ["day"], sort=False, observed=True)["n"].sum().reset_index()
+        counted["kind"] = kind
+        if len(counted):
+            frames.append(counted)
     if not frames:
-        return pd.DataFrame(columns=["township_code", "day", "received_month", "n", "kind"])
+        return pd.DataFrame(columns=group + ["day", "n", "kind"])
     return pd.concat(frames, ignore_index=True)
 
 
-def ticket_daily_rows(conn: Connection, townships=None) -> list[dict]:
-    """Return the rows of ticket_daily for `townships` (None: all), computed from the raw tickets."""
-    events = _ticket_events(conn, townships)
-    if events.empty:
-        return []
-    events["n"] = events["n"].astype("int64")
-    events["day"] = [_as_date(v) for v in events["day"]]
-    events["year"] = [d.year for d in events["day"]]
-    same_year = events["received_month"].str[:4].astype(int) == events["year"]
-    ytd_kinds = events["kind"].isin(["received", "on_time", "settled"])
-    events = events[~ytd_kinds | same_year]
-    wide = (events.groupby(["township_code", "day", "year", "kind"])["n"].sum()
-            .unstack("kind", fill_value=0).reset_index().sort_values(["township_code", "day"]))
-    for kind in ("received", "on_time", "settled", "due", "due_closed"):
-        if kind not in wide:
-            wide[kind] = 0
-    by_year = wide.groupby(["township_code", "year"])
-    by_town = wide.groupby("township_code")
-    out = pd.DataFrame({
-        "township_code": wide["township_code"], "day": wide["day"], "year": wide["year"],
-        "received_ytd": by_year["received"].cumsum(), "on_time_ytd": by_year["on_time"].cumsum(),
-        "settled_ytd": by_year["settled"].cumsum(), "due_cum": by_town["due"].cumsum(),
-        "due_closed_cum": by_town["due_closed"].cumsum(),
-    })
-    return [{k: (int(v) if k not in ("township_code", "day") else v) for k, v in r.items()}
-            for r in out.to_dict("records")]
-
-
-def member_daily_rows(conn: Connection, townships=None) -> list[dict]:
-    """Return the rows of member_daily for `townships` (None: all), computed from the raw members."""
-    m, o = T.member, T.party_org
-    stmt = (select(o.c.township_code, m.c.joined_on, func.count().label("n"))
-            .select_from(m.join(o, m.c.org_code == o.c.code))
-            .where(_scope(o.c.township_code, townships))
-            .group_by(o.c.township_code, m.c.joined_on))
-    frame = pd.DataFrame(conn.execute(stmt).fetchall(), columns=["township_code", "day", "n"])
-    if frame.empty:
-        return []
-    frame["n"] = frame["n"].astype("int64")
-    frame["day"] = [_as_date(v) for v in frame["day"]]
-    frame = frame.groupby(["township_code", "day"], as_index=False)["n"].sum().sort_values(["township_code", "day"])
-    frame["members_cum"] = frame.groupby("township_code")["n"].cumsum()
-    return [{"township_code": r["township_code"], "day": r["day"], "members_cum": int(r["members_cum"])}
-            for r in frame.to_dict("records")]
-
-
-def _later(a, b):
-    """The later of two datetimes (`b` NULL: `a`)."""
-    return case((b > a, b), else_=a)
-
-
-def _earlier(a, b):
-    """The earlier of two datetimes (`a` NULL: `b`)."""
-    return case((and_(a.is_not(None), a < b), a), else_=b)
-
-
-def _grouped(conn: Connection, keys: list[str], specs, townships) -> pd.DataFrame:
-    """Return keys + day + received_month + kind + n: per spec (kind, event datetime, condition, measure), the
-    tickets grouped by `keys` (ticket columns) and the day of the event, in the database."""
-    k = T.ticket
-    frames = []
-    group = [k.c[c] for c in keys] + ([] if "received_month" in keys else [k.c.received_month])
-    for kind, when, condition, measure in specs:
-        day = func.date(when).label("day")
-        stmt = (select(*group, day, (func.count() if measure is None else func.sum(measure)).label("n"))
-                .where(_scope(k.c.township_code, townships)).group_by(*group, day))
-        if condition is not None:
-            stmt = stmt.where(condition)
-        frame = pd.DataFrame(conn.execute(stmt).fetchall(), columns=[c.name for c in group] + ["day", "n"])
-        frame["kind"] = kind
-        if not frame.empty:
-            frames.append(frame)
-    if not frames:
-        return pd.DataFrame(columns=keys + ["received_month", "day", "n", "kind"])
-    return pd.concat(frames, ignore_index=True)
-
-
-def _running(events: pd.DataFrame, keys: list[str], ytd: dict[str, str], cum: dict[str, str]) -> list[dict]:
+def _running(events: pd.DataFrame, keys: list[str], ytd: dict[str, str], cum: dict[str, str]) -> pd.DataFrame:
     """Running totals per `keys` over the day: `cum` columns over all days, `ytd` columns within the year of
     the day counting only events of tickets received in that year (column name -> event kind)."""
+    names = keys + ["day"] + (["year"] if ytd else []) + list(ytd) + list(cum)
     if events.empty:
-        return []
+        return pd.DataFrame(columns=names)
     events = events.copy()
     events["n"] = events["n"].astype("int64")
-    events["day"] = [_as_date(v) for v in events["day"]]
+    year = events["day"].dt.year
     if ytd:
-        year = pd.Series([d.year for d in events["day"]], index=events.index)
         same_year = events["received_month"].str[:4].astype(int) == year
         events = events[~events["kind"].isin(set(ytd.values()) - set(cum.values())) | same_year]
-    wide = (events.groupby(keys + ["day", "kind"])["n"].sum().unstack("kind", fill_value=0)
-            .reset_index().sort_values(keys + ["day"]))
+    wide = (events.groupby(keys + ["day", "kind"], observed=True)["n"].sum().unstack("kind", fill_value=0)
+            .reset_index().sort_values(keys + ["day"], kind="stable"))
     for kind in set(ytd.values()) | set(cum.values()):
         if kind not in wide:
             wide[kind] = 0
     out = wide[keys + ["day"]].copy()
     if ytd:
-        wide["year"] = [d.year for d in wide["day"]]
+        wide["year"] = wide["day"].dt.year
         out["year"] = wide["year"]
-        by_year = wide.groupby(keys + ["year"])
+        by_year = wide.groupby(keys + ["year"], observed=True, sort=False)
         for name, kind in ytd.items():
             out[name] = by_year[kind].cumsum()
-    by_key = wide.groupby(keys)
+    by_key = wide.groupby(keys, observed=True, sort=False)
     for name, kind in cum.items():
         out[name] = by_key[kind].cumsum()
-    ints = [c for c in out.columns if c not in keys and c != "day"]
-    return [{c: (int(v) if c in ints else v) for c, v in r.items()} for r in out.to_dict("records")]
+    for c in names[len(keys) + 1:]:
+        out[c] = out[c].astype("int64")
+    for k in keys:  # categorical keys (see ticket_summaries) back to text
+        out[k] = out[k].astype(object)
+    return out[names].reset_index(drop=True)
 
 
-def ticket_station_daily_rows(conn: Connection, townships=None) -> list[dict]:
-    """Rows of ticket_station_daily: ticket_daily per station, plus running totals of received and received-and-closed."""
-    return _volume_rows(conn, townships, ["township_code", "station"])
+def ticket_summaries(f: pd.DataFrame, names=TICKET_SUMMARIES) -> dict[str, pd.DataFrame]:
+    """Return the rows of each ticket summary in `names`, computed from a ticket_frame.
 
-
-def ticket_town_daily_rows(conn: Connection, townships=None) -> list[dict]:
-    """Rows of ticket_town_daily: the columns of ticket_station_daily per township."""
-    return _volume_rows(conn, townships, ["township_code"])
-
-
-def _volume_rows(conn: Connection, townships, keys: list[str]) -> list[dict]:
-    k = T.ticket
-    closed = k.c.closed_at.is_not(None)
-    specs = (
-        ("received", k.c.received_at, None, None),
-        ("on_time", _later(k.c.received_at, k.c.closed_at), and_(closed, k.c.closed_at <= k.c.due_at), None),
-        ("settled", _later(k.c.received_at, _earlier(k.c.closed_at, k.c.due_at)), None, None),
-        ("recv_closed", _later(k.c.received_at, k.c.closed_at), closed, None),
-        ("due", k.c.due_at, None, None),
-        ("due_closed", _later(k.c.due_at, k.c.closed_at), closed, None),
-    )
-    events = _grouped(conn, keys, specs, townships)
-    return _running(events, keys,
-                    {"received_ytd": "received", "on_time_ytd": "on_time", "settled_ytd": "settled"},
-                    {"received_cum": "received", "recv_closed_cum": "recv_closed", "due_cum": "due",
-                     "due_closed_cum": "due_closed"})
-
-
-def ticket_station_rows(conn: Connection, townships=None) -> list[dict]:
-    k = T.ticket
-    rows = conn.execute(select(k.c.township_code, k.c.station).where(_scope(k.c.township_code, townships)).distinct())
-    return [{"township_code": r[0], "station": r[1]} for r in rows]
-
-
-def ticket_month_daily_rows(conn: Connection, townships=None) -> list[dict]:
-    """Rows of ticket_month_daily: per township and received month, running totals over the event day."""
-    k = T.ticket
-    closed = k.c.closed_at.is_not(None)
-    rated = and_(closed, k.c.rating.is_not(None))
-    specs = (
-        ("received", k.c.received_at, None, None),
-        ("on_time", _later(k.c.received_at, k.c.closed_at), and_(closed, k.c.closed_at <= k.c.due_at), None),
-        ("settled", _later(k.c.received_at, _earlier(k.c.closed_at, k.c.due_at)), None, None),
-        ("rated", k.c.closed_at, rated, None),
-        ("rating_sum", k.c.closed_at, rated, k.c.rating),
-        ("high", k.c.closed_at, and_(rated, k.c.rating >= 4), None),
-    )
-    events = _grouped(conn, ["township_code", "received_month"], specs, townships)
-    return _running(events, ["township_code", "received_month"], {},
-                    {"received_cum": "received", "on_time_cum": "on_time", "settled_cum": "settled",
-                     "rated_cum": "rated", "rating_sum_cum": "rating_sum", "high_cum": "high"})
-
-
-def ticket_month_dim_rows(conn: Connection, townships=None) -> list[dict]:
-    """Rows of ticket_month_dim: tickets received per township, received month and category / channel / total."""
-    k = T.ticket
-    out = []
-    for dim, col in (("category", k.c.category), ("channel", k.c.channel), ("total", literal(""))):
-        group = [k.c.township_code, k.c.received_month] + ([col] if dim != "total" else [])
-        stmt = (select(*group, func.count()).where(_scope(k.c.township_code, townships)).group_by(*group))
-        for r in conn.execute(stmt):
-            value = r[2] if dim != "total" else ""
-            out.append({"dim": dim, "township_code": r[0], "received_month": r[1], "value": value, "received_n": int(r[-1])})
+    Event days (a datetime is on or before D exactly when its day is):
+    - ticket_daily, per township: received; on time (closed_at <= due_at) on the closing day; settled (closed
+      or past due) on the earlier of closing and due; due; due-and-closed on the later of both.
+    - ticket_town_daily / ticket_station_daily, per township / station: the same counts with every event day
+      at the earliest the receiving day, plus received and received-and-closed (open = their difference).
+    - ticket_month_daily, per township and received month: received, on time, settled as above, and ratings
+      (rated, their sum, rated 4-5) on the closing day.
+    - ticket_month_dim: tickets received per township, received month and category / channel / total.
+    """
+    # text columns are categorical (ticket_frame): grouping works on their codes
+    r, c, u = f["received_at"], f["closed_at"], f["due_at"]
+    closed = c.notna()
+    on_time = closed & (c <= u)
+    rated = closed & f["rating"].notna()
+    out: dict[str, pd.DataFrame] = {}
+    if "ticket_daily" in names:
+        specs = (("received", r, None, None), ("on_time", c, on_time, None), ("settled", _earlier(c, u), None, None),
+                 ("due", u, None, None), ("due_closed", _later(u, c), closed, None))
+        out["ticket_daily"] = _running(
+            _events(f, ["township_code"], specs), ["township_code"],
+            {"received_ytd": "received", "on_time_ytd": "on_time", "settled_ytd": "settled"},
+            {"due_cum": "due", "due_closed_cum": "due_closed"})
+    later_closed, later_settled = _later(r, c), _later(r, _earlier(c, u))
+    volume = (("received", r, None, None), ("on_time", later_closed, on_time, None),
+              ("settled", later_settled, None, None), ("recv_closed", later_closed, closed, None),
+              ("due", u, None, None), ("due_closed", _later(u, c), closed, None))
+    for name, keys in (("ticket_town_daily", ["township_code"]), ("ticket_station_daily", ["township_code", "station"])):
+        if name in names:
+            out[name] = _running(
+                _events(f, keys, volume), keys,
+                {"received_ytd": "received", "on_time_ytd": "on_time", "settled_ytd": "settled"},
+                {"received_cum": "received", "recv_closed_cum": "recv_closed", "due_cum": "due",
+                 "due_closed_cum": "due_closed"})
+    if "ticket_station" in names:
+        stations = f[["township_code", "station"]].drop_duplicates()
+        out["ticket_station"] = stations.astype(object).reset_index(drop=True)
+    if "ticket_month_daily" in names:
+        specs = (("received", r, None, None), ("on_time", later_closed, on_time, None),
+                 ("settled", later_settled, None, None), ("rated", c, rated, None),
+                 ("rating_sum", c, rated, f["rating"]), ("high", c, rated & (f["rating"] >= 4), None))
+        out["ticket_month_daily"] = _running(
+            _events(f, ["township_code", "received_month"], specs), ["township_code", "received_month"], {},
+            {"received_cum": "received", "on_time_cum": "on_time", "settled_cum": "settled", "rated_cum": "rated",
+             "rating_sum_cum": "rating_sum", "high_cum": "high"})
+    if "ticket_month_dim" in names:
+        parts = []
+        for dim, col in (("category", "category"), ("channel", "channel"), ("total", None)):
+            group = ["township_code", "received_month"] + ([col] if col else [])
+            n = f.groupby(group, observed=True).size().rename("received_n").reset_index()
+            n["value"] = n[col].astype(object) if col else ""
+            n["dim"] = dim
+            parts.append(n[["dim", "township_code", "received_month", "value", "received_n"]])
+        dims = pd.concat(parts, ignore_index=True)
+        for k in ("township_code", "received_month"):
+            dims[k] = dims[k].astype(object)
+        out["ticket_month_dim"] = dims
     return out
 
 
-def ticket_close_hist_rows(conn: Connection, townships=None) -> list[dict]:
-    """Rows of ticket_close_hist (all townships: `townships` is ignored, the table is rebuilt whole)."""
+def close_hist_counts(f: pd.DataFrame) -> pd.DataFrame:
+    """Return category, received_month, close_month, close_days, tickets_n of the closed tickets of a ticket_frame
+    (close_month: month of the later of receiving and closing; close_days: calendar days from receiving to closing)."""
+    done = f[f["closed_at"].notna()]
+    later = _later(done["received_at"], done["closed_at"])
+    rows = pd.DataFrame({
+        "category": done["category"], "received_month": done["received_month"],
+        "close_ym": later.dt.year * 100 + later.dt.month,
+        "close_days": (done["closed_at"].dt.normalize() - done["received_at"].dt.normalize()).dt.days})
+    out = rows.groupby(["category", "received_month", "close_ym", "close_days"], observed=True).size()
+    out = out.rename("tickets_n").reset_index()
+    out["close_month"] = [f"{v // 100:04d}-{v % 100:02d}" for v in out["close_ym"].tolist()]
+    for c in ("category", "received_month"):
+        out[c] = out[c].astype(object)
+    out["close_days"] = out["close_days"].astype("int64")
+    return out[["category", "received_month", "close_month", "close_days", "tickets_n"]]
+
+
+def ticket_close_hist_rows(conn: Connection) -> pd.DataFrame:
+    """Rows of ticket_close_hist for all tickets, grouped in the database (an import rebuilds it whole)."""
     from lib.queries.services import days_between
 
     k = T.ticket
     days = days_between(k.c.received_at, k.c.closed_at)
-    later = func.date(_later(k.c.received_at, k.c.closed_at))
+    later = func.date(case((k.c.closed_at > k.c.received_at, k.c.closed_at), else_=k.c.received_at))
     stmt = (select(k.c.category, k.c.received_month, later, days, func.count())
             .where(k.c.closed_at.is_not(None)).group_by(k.c.category, k.c.received_month, later, days))
     frame = pd.DataFrame(conn.execute(stmt).fetchall(), columns=["category", "received_month", "day", "close_days", "n"])
     if frame.empty:
-        return []
-    frame["close_month"] = [_as_date(v).strftime("%Y-%m") for v in frame["day"]]
+        return pd.DataFrame(columns=["category", "received_month", "close_month", "close_days", "tickets_n"])
+    frame["close_month"] = [str(v)[:7] for v in frame["day"]]
     frame["n"] = frame["n"].astype("int64")
-    frame = frame.groupby(["category", "received_month", "close_month", "close_days"], as_index=False)["n"].sum()
-    return [{"category": r["category"], "received_month": r["received_month"], "close_month": r["close_month"],
-             "close_days": int(r["close_days"]), "tickets_n": int(r["n"])} for r in frame.to_dict("records")]
+    frame["close_days"] = frame["close_days"].astype("int64")
+    return (frame.groupby(["category", "received_month", "close_month", "close_days"], as_index=False)["n"].sum()
+            .rename(columns={"n": "tickets_n"}))
 
 
-# name -> (table, builder, townships per build call; None: one call for everything, no township column)
-BUILDERS = {
-    "ticket_daily": (T.ticket_daily, ticket_daily_rows, CHUNK),
-    "member_daily": (T.member_daily, member_daily_rows, CHUNK),
-    "ticket_station_daily": (T.ticket_station_daily, ticket_station_daily_rows, 8),
-    "ticket_town_daily": (T.ticket_town_daily, ticket_town_daily_rows, CHUNK),
-    "ticket_station": (T.ticket_station, ticket_station_rows, CHUNK),
-    "ticket_month_daily": (T.ticket_month_daily, ticket_month_daily_rows, CHUNK),
-    "ticket_month_dim": (T.ticket_month_dim, ticket_month_dim_rows, CHUNK),
-    "ticket_close_hist": (T.ticket_close_hist, ticket_close_hist_rows, None),
-}
-DEPENDS["ticket_station"] = {"ticket", "township"}
-DEPENDS["ticket_town_daily"] = {"ticket", "township"}
+def member_daily_rows(conn: Connection, townships=None) -> pd.DataFrame:
+    """Return the rows of member_daily for `townships` (None: all), computed from the raw members."""
+    m, o = T.member, T.party_org
+    stmt = (select(o.c.township_code, type_coerce(m.c.joined_on, String), func.count().label("n"))
+            .select_from(m.join(o, m.c.org_code == o.c.code))
+            .where(_scope(o.c.township_code, townships))
+            .group_by(o.c.township_code, m.c.joined_on))
+    frame = pd.DataFrame(conn.execute(stmt).fetchall(), columns=["township_code", "day", "n"])
+    if frame.empty:
+        return pd.DataFrame(columns=["township_code", "day", "members_cum"])
+    frame["n"] = frame["n"].astype("int64")
+    frame["day"] = pd.to_datetime(frame["day"].astype(str).str[:10], format="%Y-%m-%d")
+    frame = frame.groupby(["township_code", "day"], as_index=False)["n"].sum().sort_values(["township_code", "day"])
+    frame["members_cum"] = frame.groupby("township_code")["n"].cumsum()
+    return frame[["township_code", "day", "members_cum"]]
+
+
+SUMMARY_BY_NAME = {t.name: t for t in T.SUMMARY_TABLES}
 
 
 def refresh(conn: Connection, tables: set[str] | list[str], townships: set[str] | None = None) -> None:
@@ -326,26 +273,43 @@ def refresh(conn: Connection, tables: set[str] | list[str], townships: set[str] 
     if not ready:  # indexes the summary-backed queries rely on, for databases created before they existed
         for index in T.ticket.indexes:
             index.create(conn, checkfirst=True)
-    for name, (table, build, chunk) in BUILDERS.items():
-        if not ready:
-            scope = None  # first refresh on this database: build everything
-        elif not (DEPENDS[name] & touched):
-            continue
-        elif name == "member_daily" and "party_org" in touched:
-            scope = None  # an organization may have moved with its members: cheap to rebuild (one GROUP BY)
-        else:
-            scope = None if townships is None else set(townships)
-        if chunk is None:  # no township column: rebuilt whole (one GROUP BY)
-            conn.execute(delete(table))
-            for batch in _batches(build(conn, None)):
-                conn.execute(table.insert(), batch)
-            continue
-        conn.execute(delete(table).where(_scope(table.c.township_code, scope)) if scope is not None else delete(table))
+    everything = not ready  # first refresh on this database: build everything
+    if everything or touched & {"member", "party_org", "township"}:
+        # an organization may have moved with its members: cheap to rebuild whole (one GROUP BY)
+        scope = None if everything or townships is None or "party_org" in touched else set(townships)
+        _replace(conn, T.member_daily, scope, [member_daily_rows(conn, scope)])
+    if everything or touched & {"ticket", "township"}:
+        scope = None if everything or townships is None else set(townships)
         codes = sorted(scope) if scope is not None else [r[0] for r in conn.execute(select(T.township.c.code))]
-        for start in range(0, len(codes), chunk):  # a few townships at a time: memory stays flat at any scale
-            for batch in _batches(build(conn, set(codes[start:start + chunk]))):
-                conn.execute(table.insert(), batch)
+        for name in TICKET_SUMMARIES:
+            _replace(conn, SUMMARY_BY_NAME[name], scope, [])
+        hist = []
+        for start in range(0, len(codes), CHUNK):  # a few townships at a time: memory stays flat at any scale
+            frame = ticket_frame(conn, set(codes[start:start + CHUNK]))
+            for name, rows in ticket_summaries(frame).items():
+                db.bulk_insert(conn, SUMMARY_BY_NAME[name], rows)
+            if scope is None:
+                hist.append(close_hist_counts(frame))
+        # the whole area's close-days histogram: summed from the chunks when everything was read, else regrouped
+        if scope is None:
+            hist = [pd.concat(hist).groupby(["category", "received_month", "close_month", "close_days"],
+                                            as_index=False)["tickets_n"].sum()] if hist else []
+            _replace(conn, T.ticket_close_hist, None, hist)
+        elif "ticket" in touched:
+            _replace(conn, T.ticket_close_hist, None, [ticket_close_hist_rows(conn)])
     db.set_meta(conn, READY_KEY, VERSION)
+
+
+def _replace(conn: Connection, table, townships, frames: list[pd.DataFrame]) -> None:
+    """Delete the rows of `table` for `townships` (None: all) and insert `frames`."""
+    from lib import db
+
+    if townships is None or "township_code" not in table.c:
+        conn.execute(delete(table))
+    else:
+        conn.execute(delete(table).where(_scope(table.c.township_code, townships)))
+    for frame in frames:
+        db.bulk_insert(conn, table, frame)
 
 
 def clear(conn: Connection) -> None:
