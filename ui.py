@@ -232,11 +232,14 @@ def table_downloads(ctx: Context, df: pd.DataFrame, *, title: str, key: str,
     stem = f"{title}_{ctx.scope_name}_{ctx.as_of.isoformat()}"
     # side by side at their natural width, wrapping rather than truncating in a narrow column
     row = st.container(horizontal=True, gap="small", width="stretch")
-    row.download_button(ctx.t("download_xlsx"), export.to_xlsx(df, title=title, filters=applied, as_of=ctx.as_of),
+    # files are written when the button is clicked (deferred), not on every run of the page
+    as_of = ctx.as_of
+    row.download_button(ctx.t("download_xlsx"), lambda: export.to_xlsx(df, title=title, filters=applied, as_of=as_of),
                          file_name=f"{stem}.xlsx", key=f"{key}_xlsx", icon=":material/download:",
-                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", width="content")
-    row.download_button(ctx.t("download_csv"), export.to_csv(df), file_name=f"{stem}.csv", key=f"{key}_csv",
-                        icon=":material/download:", mime="text/csv", width="content")
+                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", width="content",
+                         on_click="ignore")
+    row.download_button(ctx.t("download_csv"), lambda: export.to_csv(df), file_name=f"{stem}.csv", key=f"{key}_csv",
+                        icon=":material/download:", mime="text/csv", width="content", on_click="ignore")
 
 
 def db_is_demo(engine) -> bool:

@@ -1,6 +1,7 @@
 """Benchmark of every page at a demo scale: query times, AppTest page runs, memory, and two references.
 
-`run(url, scale)` builds (or reuses) the demo database at `scale`, then for every page of PAGES:
+`run(url, scale)` builds (or reuses) the demo database at `scale`, records the query calls of every page
+(one AppTest run each, `discover_calls`), then for every page:
 - each query function's uncached time (median of `repeat` runs) and the page's queries together,
   uncached (median of `repeat`) and warm (through lib.cached, the app's st.cache_data layer);
 and for every pages/*.py file that exists: a full AppTest run with a cold cache and again warm;
@@ -46,105 +47,63 @@ class Ctx:
     period: str | None
 
 
-# A registry argument is a value, or a function of Ctx (so the as-of date is the data's own).
-AS_OF = lambda c: c.as_of  # noqa: E731
-YEAR_BEFORE = lambda c: minus_years(c.as_of, 1)  # noqa: E731
-PERIOD = lambda c: c.period  # noqa: E731
-ONE_TOWNSHIP = lambda c: Scope.of(c.township)  # noqa: E731
 ALL = Scope.all()
 
-# The queries every page runs in ui.page_setup (before its own).
-SETUP = [("lib.queries.common.latest_date", {}), ("lib.queries.common.earliest_date", {}),
-         ("lib.queries.common.townships", {"scope": ALL})]
-
-# Page file -> [(query function "module.name", kwargs)], in the order the page calls them (its default view).
-# Functions that do not exist (yet) are skipped; one that fails is reported in the table. Extend this when a page
-# gains queries: the benchmark, its references and budgets follow. The entries of the pages written in parallel
-# (coverage, cadres, outflow, satisfaction, services, township, data) follow their branches at the time of writing.
-S = "lib.queries."
-PAGES: dict[str, list[tuple[str, dict]]] = {
-    "pages/overview.py": SETUP + [
-        (S + "kpis.kpi_counts", {"scope": ALL, "as_of": AS_OF}),
-        (S + "kpis.kpi_counts", {"scope": ALL, "as_of": YEAR_BEFORE}),
-        (S + "kpis.kpis_by_township", {"scope": ALL, "as_of": AS_OF}),
-    ],
-    "pages/coverage.py": SETUP + [
-        (S + "coverage.coverage_summary", {"scope": ALL, "as_of": AS_OF}),
-        (S + "coverage.coverage_summary", {"scope": ALL, "as_of": AS_OF, "by_township": True}),
-        (S + "coverage.coverage_by_township", {"scope": ALL, "as_of": AS_OF, "kind": "非公企业"}),
-        (S + "coverage.coverage_by_township", {"scope": ALL, "as_of": YEAR_BEFORE, "kind": "非公企业"}),
-        (S + "coverage.coverage_founded_by_month", {"scope": ALL, "as_of": AS_OF, "kind": "非公企业"}),
-        (S + "coverage.coverage_by_industry", {"scope": ALL, "as_of": AS_OF, "kind": "非公企业"}),
-        (S + "coverage.coverage_by_size", {"scope": ALL, "as_of": AS_OF, "kind": "非公企业"}),
-        (S + "coverage.should_build_list", {"scope": ALL, "as_of": AS_OF, "kind": "非公企业", "limit": 200}),
-    ],
-    "pages/outflow.py": SETUP + [
-        (S + "outflow.outflow_summary", {"scope": ALL, "as_of": AS_OF}),
-        (S + "outflow.outflow_summary", {"scope": ALL, "as_of": AS_OF, "by_township": True}),
-        (S + "outflow.outflow_totals", {"scope": ALL, "as_of": AS_OF}),
-        (S + "outflow.outflow_flows", {"scope": ALL, "as_of": AS_OF, "limit": 2000}),
-        (S + "outflow.outflow_by_destination", {"scope": ALL, "as_of": AS_OF, "level": "city"}),
-        (S + "outflow.outflow_by_township", {"scope": ALL, "as_of": AS_OF}),
-        (S + "outflow.outflow_branches", {"scope": ALL, "as_of": AS_OF}),
-        (S + "outflow.at_risk_members", {"scope": ALL, "as_of": AS_OF, "limit": 200}),
-    ],
-    "pages/services.py": SETUP + [
-        (S + "tickets.ticket_summary", {"scope": ALL, "as_of": AS_OF}),
-        (S + "tickets.ticket_summary", {"scope": ALL, "as_of": YEAR_BEFORE}),
-        (S + "tickets.ticket_summary", {"scope": ALL, "as_of": AS_OF, "by_township": True}),
-        (S + "services.tickets_by_township", {"scope": ALL, "as_of": AS_OF}),
-        (S + "services.close_days_histogram", {"scope": ALL, "as_of": AS_OF}),
-        (S + "services.tickets_by_township", {"scope": ALL, "as_of": YEAR_BEFORE}),
-        (S + "services.close_days_histogram", {"scope": ALL, "as_of": YEAR_BEFORE}),
-        (S + "services.tickets_by_month", {"scope": ALL, "as_of": AS_OF, "by": "category"}),
-        (S + "services.ticket_categories", {"scope": ALL, "as_of": AS_OF}),
-        (S + "services.on_time_by_month", {"scope": ALL, "as_of": AS_OF}),
-        (S + "services.tickets_by_station", {"scope": ALL, "as_of": AS_OF, "limit": 15}),
-        (S + "services.close_days_histogram", {"scope": ALL, "as_of": AS_OF, "by": "category"}),
-        (S + "services.tickets_by_category_township", {"scope": ALL, "as_of": AS_OF}),
-        (S + "services.overdue_days_histogram", {"scope": ALL, "as_of": AS_OF}),
-        (S + "services.tickets_by_station", {"scope": ALL, "as_of": AS_OF, "limit": 1000}),
-    ],
-    "pages/satisfaction.py": SETUP + [
-        (S + "satisfaction.latest_period", {"scope": ALL, "as_of": AS_OF}),
-        (S + "satisfaction.satisfaction_summary", {"scope": ALL, "period": PERIOD}),
-        (S + "satisfaction.satisfaction_summary", {"scope": ALL, "period": PERIOD, "by_township": True}),
-        (S + "satisfaction.satisfaction_by_period", {"scope": ALL, "as_of": AS_OF}),
-        (S + "satisfaction.satisfaction_by_township_period", {"scope": ALL, "as_of": AS_OF}),
-        (S + "satisfaction.ticket_ratings_by_month", {"scope": ALL, "as_of": AS_OF}),
-        (S + "petitions.petitions_by_month", {"scope": ALL, "as_of": AS_OF}),
-        (S + "petitions.petitions_by_township", {"scope": ALL, "as_of": AS_OF}),
-    ],
-    "pages/cadres.py": SETUP + [
-        (S + "cadres.cadre_summary", {"scope": ALL, "as_of": AS_OF}),
-        (S + "cadres.cadre_summary", {"scope": ALL, "as_of": AS_OF, "by_township": True}),
-        (S + "cadres.cadre_shares_by_unit_type", {"scope": ALL, "as_of": AS_OF, "section_only": True}),
-        (S + "cadres.cadre_retirements", {"scope": ALL, "as_of": AS_OF, "section_only": True}),
-        (S + "cadres.cadres_by_age_gender", {"scope": ALL, "as_of": AS_OF, "section_only": True}),
-        (S + "cadres.cadre_shares_by_township", {"scope": ALL, "as_of": AS_OF, "section_only": True}),
-    ],
-    "pages/township.py": SETUP + [
-        (S + "kpis.kpis_by_township", {"scope": ALL, "as_of": AS_OF}),
-        (S + "kpis.kpi_counts", {"scope": ONE_TOWNSHIP, "as_of": AS_OF}),
-        (S + "kpis.kpi_counts", {"scope": ONE_TOWNSHIP, "as_of": YEAR_BEFORE}),
-        (S + "coverage.coverage_summary", {"scope": ONE_TOWNSHIP, "as_of": AS_OF}),
-        (S + "township.outflow_by_destination", {"scope": ONE_TOWNSHIP, "as_of": AS_OF}),
-        (S + "services.tickets_by_month", {"scope": ONE_TOWNSHIP, "as_of": AS_OF, "by": "channel"}),
-        (S + "township.survey_by_period", {"scope": ONE_TOWNSHIP, "as_of": AS_OF}),
-        (S + "township.survey_by_period", {"scope": ALL, "as_of": AS_OF}),
-        (S + "township.cadres_by_age_band", {"scope": ONE_TOWNSHIP, "as_of": AS_OF}),
-        (S + "township.villages_profile", {"scope": ONE_TOWNSHIP, "as_of": AS_OF}),
-    ],
-    "pages/present.py": SETUP + [
-        (S + "kpis.kpi_counts", {"scope": ALL, "as_of": AS_OF}),
-        (S + "kpis.kpi_counts", {"scope": ALL, "as_of": YEAR_BEFORE}),
-        (S + "kpis.kpis_by_township", {"scope": ALL, "as_of": AS_OF}),
-    ],
-    "pages/data.py": SETUP + [
-        (S + "imports.import_history", {"scope": ALL}),
-        (S + "imports.table_status", {"scope": ALL}),
-    ],
+# Query parameters a page is opened with, in AppTest and when its queries are discovered (its default view
+# otherwise): the township profile needs a township, the busiest one (Ctx.township).
+PAGE_PARAMS: dict[str, Callable[[Ctx], dict[str, str]]] = {
+    "pages/township.py": lambda c: {"township": c.township},
 }
+
+
+def page_files(only: list[str] | None = None) -> list[str]:
+    """Return the pages/*.py files (as 'pages/x.py'), those named in `only` (paths or stems) if given."""
+    paths = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.py"))
+    return [p for p in paths if not only or p in only or Path(p).stem in only]
+
+
+def _app_test(path: str, ctx: Ctx, timeout: float, manager=None):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / path), default_timeout=timeout)
+    if manager is not None and hasattr(at, "_bidi_component_manager"):
+        at._bidi_component_manager = manager
+    for key, value in PAGE_PARAMS.get(path, lambda c: {})(ctx).items():
+        at.query_params[key] = value
+    return at
+
+
+def discover_calls(ctx: Ctx, pages: list[str], timeout: float = 300) -> dict[str, list[tuple[str, dict]]]:
+    """Return, per page, the query calls (function "module.name", keyword arguments) one run of the page makes.
+
+    The page runs once in AppTest with lib.cached.query recording every call (ui.page_setup's included), so
+    the benchmark times exactly what the page asks for, in its order; nothing to keep in step by hand.
+    """
+    from lib import cached
+
+    original = cached.query
+    found: dict[str, list[tuple[str, dict]]] = {}
+    for page in pages:
+        calls: list[tuple[str, dict]] = []
+        seen: set[str] = set()
+
+        def recording(fn, **kwargs):
+            name = f"{fn.__module__}.{fn.__qualname__}"
+            key = name + repr(sorted(kwargs.items()))
+            if key not in seen:
+                seen.add(key)
+                calls.append((name, dict(kwargs)))
+            return original(fn, **kwargs)
+
+        cached.query = recording
+        try:
+            at = _app_test(page, ctx, timeout)
+            at.run()
+        finally:
+            cached.query = original
+        found[page] = calls
+    return found
+
 
 # Which raw aggregations a query function stands for: the references compute these the naive way and in DuckDB.
 DOMAINS: dict[str, tuple[str, ...]] = {
@@ -166,6 +125,39 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     "lib.queries.services.close_days_histogram": ("services",),
     "lib.queries.services.ticket_categories": ("services",),
     "lib.queries.satisfaction.ticket_ratings_by_month": ("ratings",),
+    "lib.queries.briefing.tickets_by_category": ("categories",),
+    # the small-table pages: 两新覆盖, 流动党员, 干部结构 breakdowns, surveys and petitions of 满意度
+    "lib.queries.coverage.coverage_by_township": ("coverage_breakdowns",),
+    "lib.queries.coverage.coverage_by_industry": ("coverage_breakdowns",),
+    "lib.queries.coverage.coverage_by_size": ("coverage_breakdowns",),
+    "lib.queries.coverage.coverage_founded_by_month": ("coverage_breakdowns",),
+    "lib.queries.outflow.outflow_totals": ("outflow_breakdowns",),
+    "lib.queries.outflow.outflow_flows": ("outflow_breakdowns",),
+    "lib.queries.outflow.outflow_by_destination": ("outflow_breakdowns",),
+    "lib.queries.outflow.outflow_by_township": ("outflow_breakdowns",),
+    "lib.queries.outflow.outflow_branches": ("outflow_breakdowns",),
+    "lib.queries.briefing.outflow_by_destination": ("outflow_breakdowns",),
+    "lib.queries.township.outflow_by_destination": ("outflow_breakdowns",),
+    "lib.queries.cadres.cadre_shares_by_unit_type": ("cadre_breakdowns",),
+    "lib.queries.cadres.cadre_retirements": ("cadre_breakdowns",),
+    "lib.queries.cadres.cadres_by_age_gender": ("cadre_breakdowns",),
+    "lib.queries.cadres.cadres_by_age_band": ("cadre_breakdowns",),
+    "lib.queries.cadres.cadres_by_education": ("cadre_breakdowns",),
+    "lib.queries.cadres.cadres_by_rank": ("cadre_breakdowns",),
+    "lib.queries.cadres.cadre_shares_by_township": ("cadre_breakdowns",),
+    "lib.queries.briefing.cadre_age_bands": ("cadre_breakdowns",),
+    "lib.queries.township.cadres_by_age_band": ("cadre_breakdowns",),
+    "lib.queries.satisfaction.satisfaction_by_period": ("surveys",),
+    "lib.queries.satisfaction.satisfaction_by_township_period": ("surveys",),
+    "lib.queries.briefing.satisfaction_by_period": ("surveys",),
+    "lib.queries.township.survey_by_period": ("surveys",),
+    "lib.queries.petitions.petitions_by_month": ("petitions",),
+    "lib.queries.petitions.petitions_by_township": ("petitions",),
+    # composite: the slides and the written summary read every KPI family and the breakdowns above
+    "lib.briefing.build_slides": ("orgs", "members", "coverage", "outflow", "tickets", "satisfaction", "cadres",
+                                  "categories", "outflow_breakdowns", "cadre_breakdowns", "surveys"),
+    "lib.narrative.overview_summary": ("orgs", "members", "coverage", "outflow", "tickets", "satisfaction", "cadres",
+                                       "categories", "outflow_breakdowns", "cadre_breakdowns", "surveys"),
 }
 
 
@@ -179,7 +171,7 @@ def resolve(name: str) -> Callable | None:
 
 
 def _args(kwargs: dict, ctx: Ctx) -> dict:
-    return {k: (v(ctx) if callable(v) else v) for k, v in kwargs.items()}
+    return dict(kwargs)
 
 
 def _ms(seconds: float) -> float:
@@ -324,17 +316,17 @@ class PageResult:
         return self.aggregates_ms / self.duckdb_ms if self.duckdb_ms and self.aggregates_ms else None
 
 
-def _label(name: str, kwargs: dict) -> str:
+def _label(name: str, kwargs: dict, ctx: Ctx) -> str:
     short = name.replace("lib.queries.", "")
     extra = []
     for k, v in kwargs.items():
-        if v is YEAR_BEFORE:
-            extra.append("上年同期")
-        elif v is ONE_TOWNSHIP:
-            extra.append("单个乡镇")
+        if k == "as_of" and v != ctx.as_of:
+            extra.append("上年同期" if v == minus_years(ctx.as_of, 1) else f"截至 {v}")
+        elif k == "scope" and isinstance(v, Scope) and not v.is_all:
+            extra.append("单个乡镇" if len(v.townships) == 1 else f"{len(v.townships)} 个乡镇")
         elif k == "by_township" and v:
             extra.append("分乡镇")
-        elif k in ("by", "level", "kind", "limit"):
+        elif k in ("by", "level", "kind", "limit", "section_only", "lang") and v is not None:
             extra.append(f"{k}={v}")
     return short + (f"（{'，'.join(extra)}）" if extra else "")
 
@@ -356,10 +348,10 @@ def measure_queries(ctx: Ctx, pages: dict[str, list], repeat: int, log=None) -> 
             try:
                 fn(ctx.engine, **args)
             except Exception as exc:  # noqa: BLE001 - a registry entry out of date: report it, measure the rest
-                result.queries.append(QueryTime(name, f"{_label(name, kwargs)} 出错：{type(exc).__name__}: {exc}"[:160], None))
+                result.queries.append(QueryTime(name, f"{_label(name, kwargs, ctx)} 出错：{type(exc).__name__}: {exc}"[:160], None))
                 continue
             ok.append((name, fn, kwargs))
-            result.queries.append(QueryTime(name, _label(name, kwargs),
+            result.queries.append(QueryTime(name, _label(name, kwargs, ctx),
                                             median_ms(lambda: fn(ctx.engine, **args), repeat)))
         calls = ok
 
@@ -388,10 +380,9 @@ def measure_queries(ctx: Ctx, pages: dict[str, list], repeat: int, log=None) -> 
 
 # ---------------------------------------------------------------- AppTest
 
-def measure_apptest(results: dict[str, PageResult], timeout: float = 120, only: list[str] | None = None) -> None:
+def measure_apptest(results: dict[str, PageResult], ctx: Ctx, timeout: float = 120, only: list[str] | None = None) -> None:
     """Run every pages/*.py (or those in `only`) in AppTest with a cold cache, then warm (same process: shared cache)."""
     import streamlit as st
-    from streamlit.testing.v1 import AppTest
 
     # The harness scans installed packages for components on each new AppTest (~0.5 s); a server does it once
     # at start-up. Scan once here and share the result, so the times are the page's own.
@@ -404,27 +395,19 @@ def measure_apptest(results: dict[str, PageResult], timeout: float = 120, only: 
     except Exception:  # noqa: BLE001 - another Streamlit version: leave the harness as it is
         manager = None
 
-    def new_test(path: Path) -> AppTest:
-        at = AppTest.from_file(str(path), default_timeout=timeout)
-        if manager is not None and hasattr(at, "_bidi_component_manager"):
-            at._bidi_component_manager = manager
-        return at
-
-    paths = [p for p in sorted((ROOT / "pages").glob("*.py"))
-             if not only or p.relative_to(ROOT).as_posix() in only or p.stem in only]
+    paths = page_files(only)
     if paths:  # imports (plotly, pydeck, ui) happen once per server process: not part of a page's cold run
         try:
-            new_test(paths[0]).run()
+            _app_test(paths[0], ctx, timeout, manager).run()
         except Exception:  # noqa: BLE001 - measured (and reported) below
             pass
-    for path in paths:
-        page = path.relative_to(ROOT).as_posix()
+    for page in paths:
         result = results.setdefault(page, PageResult(page))
         st.cache_data.clear()
         st.cache_resource.clear()
         times = []
         for _ in range(2):
-            at = new_test(path)
+            at = _app_test(page, ctx, timeout, manager)
             started = time.perf_counter()
             try:
                 at.run()
@@ -442,15 +425,16 @@ def measure_apptest(results: dict[str, PageResult], timeout: float = 120, only: 
 
 # Columns the naive way reads per table (the columns the aggregates need, not SELECT *: a fair reference).
 REF_COLUMNS = {
-    "township": ["code"],
+    "township": ["code", "name"],
     "village": ["township_code"],
-    "party_org": ["code", "township_code", "domain", "founded_on"],
+    "party_org": ["code", "name", "township_code", "domain", "founded_on"],
     "member": ["org_code", "joined_on"],
-    "enterprise": ["township_code", "kind", "org_code", "instructor", "members_n"],
-    "outflow": ["township_code", "out_on", "last_contact_on"],
+    "enterprise": ["township_code", "kind", "industry", "employees_n", "org_code", "instructor", "members_n"],
+    "outflow": ["township_code", "dest_province", "dest_city", "branch_code", "out_on", "last_contact_on"],
     "ticket": ["township_code", "received_at", "due_at", "closed_at"],
-    "survey": ["township_code", "period", "respondents_n", "satisfied_n", "basic_satisfied_n"],
-    "cadre": ["township_code", "rank", "birth_date", "education"],
+    "survey": ["township_code", "period", "period_end", "respondents_n", "satisfied_n", "basic_satisfied_n"],
+    "cadre": ["township_code", "rank", "gender", "birth_date", "education"],
+    "petition": ["month", "township_code", "petitions_n", "resolved_n"],
     # the ticket columns the 便民服务 breakdowns and ratings need (read from the ticket table)
     "ticket_services": ["township_code", "station", "category", "received_month", "received_at", "due_at",
                         "closed_at", "rating"],
@@ -460,9 +444,12 @@ DOMAIN_TABLES = {
     "orgs": ("township", "village", "party_org"), "members": ("member", "party_org"),
     "coverage": ("enterprise", "party_org"), "outflow": ("outflow",), "tickets": ("ticket",),
     "satisfaction": ("survey",), "cadres": ("cadre",),
-    "services": ("ticket_services",), "ratings": ("ticket_services",),
+    "services": ("ticket_services",), "ratings": ("ticket_services",), "categories": ("ticket_services",),
+    "coverage_breakdowns": ("enterprise", "party_org"), "outflow_breakdowns": ("outflow", "party_org", "township"),
+    "cadre_breakdowns": ("cadre",), "surveys": ("survey", "township"), "petitions": ("petition", "township"),
 }
-DATE_COLUMNS = {"founded_on", "joined_on", "out_on", "last_contact_on", "received_at", "due_at", "closed_at", "birth_date"}
+DATE_COLUMNS = {"founded_on", "joined_on", "out_on", "last_contact_on", "received_at", "due_at", "closed_at", "birth_date",
+                "period_end"}
 
 
 def read_raw(engine: Engine, table: str) -> pd.DataFrame:
@@ -536,6 +523,53 @@ def _pandas_domain(domain: str, f: dict[str, pd.DataFrame], as_of: date, period:
         r = k[k["rating"].notna() & k["closed_at"].notna() & (k["closed_at"] < end)]
         r.assign(high=r["rating"] >= 4).groupby("received_month").agg(n=("rating", "size"), s=("rating", "sum"),
                                                                       h=("high", "sum"))
+    elif domain == "categories":
+        k = f["ticket_services"]
+        k[(k["received_at"] >= pd.Timestamp(as_of.year, 1, 1)) & (k["received_at"] < end)].groupby("category").size()
+    elif domain == "coverage_breakdowns":
+        e = f["enterprise"][f["enterprise"]["kind"] == "非公企业"].merge(
+            f["party_org"][["code", "founded_on"]], left_on="org_code", right_on="code", how="left")
+        covered = e["founded_on"].notna() & (e["founded_on"] <= cut)
+        flags = e.assign(cov=covered, work=covered | (e["instructor"].notna() & (e["instructor"] != "")),
+                         sb=(e["members_n"] >= 3) & ~covered,
+                         band=pd.cut(e["employees_n"], [-1, 49, 99, 499, 10**9], labels=False))
+        for key in ("township_code", "industry", "band"):
+            flags.groupby(key)[["cov", "work", "sb"]].agg(["size", "sum"])
+        c = e[covered]
+        c.groupby([c["founded_on"].dt.year, c["founded_on"].dt.month]).size()
+    elif domain == "outflow_breakdowns":
+        o = f["outflow"][f["outflow"]["out_on"] <= cut]
+        o = o.assign(risk=o["last_contact_on"].isna() | (o["last_contact_on"] < pd.Timestamp(minus_months(as_of, 6))))
+        (len(o), o["risk"].sum(), o["branch_code"].notna().sum(), o[["dest_province", "dest_city"]].drop_duplicates().shape,
+         o["dest_province"].nunique())
+        o.groupby(["township_code", "dest_province", "dest_city"]).size().sort_values(ascending=False).head(2000)
+        o.groupby(["dest_province", "dest_city"])["risk"].agg(["size", "sum"]).sort_values("size", ascending=False)
+        f["township"].merge(o.groupby("township_code")["risk"].agg(["size", "sum"]), left_on="code",
+                            right_index=True, how="left")
+        b = f["party_org"][(f["party_org"]["domain"] == "流动党员") & (f["party_org"]["founded_on"] <= cut)]
+        b.merge(o.groupby("branch_code")["risk"].agg(["size", "sum"]), left_on="code", right_index=True, how="left")
+    elif domain == "cadre_breakdowns":
+        c = f["cadre"][f["cadre"]["rank"].isin(["正科", "副科"]) & (f["cadre"]["birth_date"] <= cut)]
+        b = c["birth_date"]
+        age = (as_of.year - b.dt.year) - ((b.dt.month * 100 + b.dt.day) > as_of.month * 100 + as_of.day)
+        c = c.assign(age=age.clip(20, 65), young=age <= 40, ba=c["education"].isin(["大学本科", "研究生"]),
+                     unit=c["township_code"].isna(), band=pd.cut(age, [0, 35, 40, 45, 50, 55, 200], labels=False))
+        c.groupby("unit")[["young", "ba"]].agg(["size", "sum"])
+        c.groupby(["gender", "unit"]).size()
+        c.groupby(["gender", "age"]).size()
+        c.groupby("band").size()
+        c.groupby("education").size()
+        c.groupby(["rank", "unit"]).size()
+        c.groupby("township_code", dropna=False)[["young", "ba"]].agg(["size", "sum"])
+    elif domain == "surveys":
+        s = f["survey"][f["survey"]["period_end"] <= cut]
+        s.groupby("period")[["respondents_n", "satisfied_n", "basic_satisfied_n"]].sum()
+        s.merge(f["township"], left_on="township_code", right_on="code").sort_values(["period", "township_code"])
+    elif domain == "petitions":
+        p = f["petition"][f["petition"]["month"] <= as_of.strftime("%Y-%m")]
+        p.groupby("month")[["petitions_n", "resolved_n"]].sum()
+        f["township"].merge(p.groupby("township_code")[["petitions_n", "resolved_n"]].sum(), left_on="code",
+                            right_index=True, how="left")
     elif domain == "satisfaction":
         s = f["survey"][f["survey"]["period"] == (period or "")]
         s.groupby("township_code")[["respondents_n", "satisfied_n", "basic_satisfied_n"]].sum()
@@ -599,6 +633,56 @@ def _duckdb_sql(domain: str, as_of: date, period: str | None) -> list[str]:
                 f"SELECT category, date_diff('day', CAST(received_at AS DATE), CAST(closed_at AS DATE)) AS d, count(*) "
                 f"FROM ticket_services WHERE {recv} AND {year} AND {closed} GROUP BY 1, 2",
                 f"SELECT DISTINCT category FROM ticket_services WHERE {recv} ORDER BY 1"]
+    if domain == "categories":
+        return [f"SELECT category, count(*) FROM ticket_services WHERE received_at >= TIMESTAMP '{y0}' "
+                f"AND received_at < TIMESTAMP '{end}' GROUP BY 1 ORDER BY 2 DESC"]
+    if domain == "coverage_breakdowns":
+        cov = f"(o.code IS NOT NULL AND o.founded_on <= DATE '{d}')"
+        counts = (f"count(*), count(*) FILTER (WHERE {cov}), count(*) FILTER (WHERE {cov} OR coalesce(instructor, '') <> ''), "
+                  f"count(*) FILTER (WHERE members_n >= 3 AND NOT {cov})")
+        base = "FROM enterprise e LEFT JOIN party_org o ON e.org_code = o.code WHERE e.kind = '非公企业'"
+        band = "CASE WHEN employees_n < 50 THEN 0 WHEN employees_n < 100 THEN 1 WHEN employees_n < 500 THEN 2 ELSE 3 END"
+        return [f"SELECT e.township_code, {counts} {base} GROUP BY 1", f"SELECT industry, {counts} {base} GROUP BY 1",
+                f"SELECT {band}, {counts} {base} GROUP BY 1",
+                f"SELECT year(o.founded_on), month(o.founded_on), count(*) FROM enterprise e JOIN party_org o "
+                f"ON e.org_code = o.code WHERE e.kind = '非公企业' AND o.founded_on <= DATE '{d}' GROUP BY 1, 2 ORDER BY 1, 2"]
+    if domain == "outflow_breakdowns":
+        cut = minus_months(as_of, 6).isoformat()
+        risk = f"count(*) FILTER (WHERE last_contact_on IS NULL OR last_contact_on < DATE '{cut}')"
+        left = f"out_on <= DATE '{d}'"
+        return [f"SELECT count(*), {risk}, count(branch_code), count(DISTINCT dest_province || '|' || dest_city), "
+                f"count(DISTINCT dest_province) FROM outflow WHERE {left}",
+                f"SELECT township_code, dest_province, dest_city, count(*) FROM outflow WHERE {left} GROUP BY 1, 2, 3 "
+                f"ORDER BY 4 DESC LIMIT 2000",
+                f"SELECT dest_province, dest_city, count(*), {risk} FROM outflow WHERE {left} GROUP BY 1, 2 ORDER BY 3 DESC",
+                f"SELECT t.code, t.name, count(f.township_code), count(f.township_code) FILTER (WHERE f.last_contact_on IS NULL "
+                f"OR f.last_contact_on < DATE '{cut}') FROM township t LEFT JOIN outflow f ON f.township_code = t.code "
+                f"AND f.{left} GROUP BY 1, 2 ORDER BY 1",
+                f"SELECT o.code, o.name, count(f.branch_code), count(f.branch_code) FILTER (WHERE f.last_contact_on IS NULL "
+                f"OR f.last_contact_on < DATE '{cut}') FROM party_org o LEFT JOIN outflow f ON f.branch_code = o.code "
+                f"AND f.{left} WHERE o.domain = '流动党员' AND o.founded_on <= DATE '{d}' GROUP BY 1, 2 ORDER BY 3 DESC"]
+    if domain == "cadre_breakdowns":
+        age = (f"({as_of.year} - year(birth_date) - CASE WHEN month(birth_date) * 100 + day(birth_date) > "
+               f"{as_of.month * 100 + as_of.day} THEN 1 ELSE 0 END)")
+        view = f"FROM cadre WHERE rank IN ('正科', '副科') AND birth_date <= DATE '{d}'"
+        unit = "township_code IS NULL"
+        shares = f"count(*), count(*) FILTER (WHERE {age} <= 40), count(*) FILTER (WHERE education IN ('大学本科', '研究生'))"
+        return [f"SELECT {unit}, {shares} {view} GROUP BY 1", f"SELECT gender, {unit}, count(*) {view} GROUP BY 1, 2",
+                f"SELECT gender, least(greatest({age}, 20), 65), count(*) {view} GROUP BY 1, 2",
+                f"SELECT CASE WHEN {age} <= 35 THEN 0 WHEN {age} <= 40 THEN 1 WHEN {age} <= 45 THEN 2 WHEN {age} <= 50 "
+                f"THEN 3 WHEN {age} <= 55 THEN 4 ELSE 5 END, count(*) {view} GROUP BY 1",
+                f"SELECT education, count(*) {view} GROUP BY 1", f"SELECT rank, {unit}, count(*) {view} GROUP BY 1, 2",
+                f"SELECT township_code, {shares} {view} GROUP BY 1"]
+    if domain == "surveys":
+        return [f"SELECT period, sum(respondents_n), sum(satisfied_n), sum(basic_satisfied_n) FROM survey "
+                f"WHERE period_end <= DATE '{d}' GROUP BY 1 ORDER BY 1",
+                f"SELECT s.period, s.township_code, t.name, s.respondents_n, s.satisfied_n, s.basic_satisfied_n FROM survey s "
+                f"JOIN township t ON t.code = s.township_code WHERE s.period_end <= DATE '{d}' ORDER BY 1, 2"]
+    if domain == "petitions":
+        month = as_of.strftime("%Y-%m")
+        return [f"SELECT month, sum(petitions_n), sum(resolved_n) FROM petition WHERE month <= '{month}' GROUP BY 1 ORDER BY 1",
+                f"SELECT t.code, t.name, sum(p.petitions_n), sum(p.resolved_n) FROM township t LEFT JOIN petition p "
+                f"ON p.township_code = t.code AND p.month <= '{month}' GROUP BY 1, 2 ORDER BY 1"]
     if domain == "satisfaction":
         return [f"SELECT township_code, sum(respondents_n), sum(satisfied_n), sum(basic_satisfied_n) FROM survey "
                 f"WHERE period = '{period or ''}' GROUP BY township_code"]
@@ -798,7 +882,6 @@ def run(*, scale: str, url: str | None = None, repeat: int = 5, apptest: bool = 
     `pages` restricts the run to some pages (file paths or names like 'overview'); default: all.
     """
     url = url or default_url(scale)
-    registry = {p: e for p, e in PAGES.items() if not pages or p in pages or Path(p).stem in pages}
     if url.startswith("sqlite:///"):
         Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
     engine, build_s = ensure_demo(url, scale, force=force, log=log)
@@ -809,11 +892,13 @@ def run(*, scale: str, url: str | None = None, repeat: int = 5, apptest: bool = 
     dialect = engine.dialect.name
     ctx = context(engine)
     counts = db.row_counts(engine)
+    log("记录每个页面的查询（AppTest 运行一次）…")
+    registry = discover_calls(ctx, page_files(pages))
     log("测量页面查询…")
     results = measure_queries(ctx, registry, repeat, log=log)
     if apptest:
         log("AppTest 运行每个页面（冷、热）…")
-        measure_apptest(results, only=pages)
+        measure_apptest(results, ctx, only=pages)
     rss = peak_rss_mb()
     read_ms = {}
     if references:

@@ -562,6 +562,7 @@ def build(engine: Engine, *, scale: str = "district", seed: int = 2018, progress
         db.set_meta(conn, "is_demo", "1")
         db.set_meta(conn, "demo_scale", scale)
         if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("ANALYZE")  # table statistics for the planner (PostgreSQL: below)
             conn.exec_driver_sql("PRAGMA cache_size=-2000")  # back to SQLite's default for the pooled connection
     if engine.dialect.name == "postgresql":  # fresh statistics, so the planner knows the tables are big
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

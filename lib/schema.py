@@ -121,6 +121,9 @@ outflow = Table(
     # covering the outflow KPIs: count and 失联风险 by township read from the index alone
     Index("ix_outflow_out_township_contact", "out_on", "township_code", "last_contact_on"),
     Index("ix_outflow_contact", "last_contact_on"),
+    # covering the 流动党员 breakdowns (flows, destinations, townships, branches) in one narrow index scan
+    Index("ix_outflow_breakdowns", "township_code", "dest_province", "dest_city", "out_on", "last_contact_on",
+          "branch_code"),
 )
 
 ticket = Table(
@@ -191,8 +194,8 @@ cadre = Table(
     _in("education", EDUCATIONS),
     _in("rank", CADRE_RANKS),
     Index("ix_cadre_rank_township", "rank", "township_code"),
-    # covering the section-level cadre KPIs (age and education by township) without reading the rows
-    Index("ix_cadre_rank_township_birth_edu", "rank", "township_code", "birth_date", "education"),
+    # covering the section-level cadre KPIs and 干部结构 breakdowns (age, education, gender by township)
+    Index("ix_cadre_rank_township_birth_edu_gender", "rank", "township_code", "birth_date", "education", "gender"),
 )
 
 # Bookkeeping: data version (bumped by every write), demo flag, per-table load times, import history.

@@ -24,10 +24,12 @@ st.caption(ctx.t("data_templates_help"))
 left, middle, right = st.columns([2, 1, 1], vertical_alignment="bottom")
 table = left.selectbox(ctx.t("data_template_one"), [e.table for e in ENTITIES], key="data_template",
                        format_func=lambda t: entity_name(t, ctx.t))
-middle.download_button(ctx.t("data_template_download"), template_bytes(table), key="data_template_dl", mime=XLSX,
-                       file_name=file_name(next(e for e in ENTITIES if e.table == table)), icon=":material/download:")
-right.download_button(ctx.t("data_template_all"), templates_zip(), file_name=ctx.t("data_template_zip_name"), mime="application/zip",
-                      key="data_template_zip", icon=":material/folder_zip:")
+# workbooks are built when a button is clicked (deferred), not on every run
+middle.download_button(ctx.t("data_template_download"), lambda: template_bytes(table), key="data_template_dl", mime=XLSX,
+                       file_name=file_name(next(e for e in ENTITIES if e.table == table)), icon=":material/download:",
+                       on_click="ignore")
+right.download_button(ctx.t("data_template_all"), templates_zip, file_name=ctx.t("data_template_zip_name"), mime="application/zip",
+                      key="data_template_zip", icon=":material/folder_zip:", on_click="ignore")
 
 if ctx.engine is not None:
     st.subheader(ctx.t("data_upload"))

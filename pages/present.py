@@ -193,8 +193,9 @@ for key, value in (("slides", slides_param), ("show", "1" if ss["present_show"] 
     elif qp.get(key) != value:
         qp[key] = value
 
-deck = cached.query(briefing.build_slides, scope=ctx.scope, as_of=ctx.as_of, scope_name=ctx.scope_name,
-                    slides=tuple(chosen), lang=ctx.lang, is_demo=ctx.is_demo) if chosen else None
+# the slides' queries go through the cache one by one, shared with the summary below and the overview page
+deck = briefing.build_slides(ctx.engine, scope=ctx.scope, as_of=ctx.as_of, scope_name=ctx.scope_name,
+                             slides=tuple(chosen), lang=ctx.lang, is_demo=ctx.is_demo, query=cached.query) if chosen else None
 if deck is not None and report_day:
     # The cover leads with the as-of date; the date of the meeting only when the presenter has set it.
     cover = ctx.t("present_title_sub_dated", date=narrative.date_text(ctx.as_of, ctx.lang),
@@ -371,7 +372,7 @@ else:
         st.dataframe(table, hide_index=True, width="stretch", key="present_chart_table")
         ui.table_downloads(ctx, table, title=slide.chart.title, key="present_chart_dl")
 
-    summary = cached.query(narrative.overview_summary, scope=ctx.scope, as_of=ctx.as_of, scope_name=ctx.scope_name,
-                           lang=ctx.lang, private=True)
+    summary = narrative.overview_summary(ctx.engine, scope=ctx.scope, as_of=ctx.as_of, scope_name=ctx.scope_name,
+                                         lang=ctx.lang, private=True, query=cached.query)
     with st.expander(ctx.t("present_summary"), expanded=False):
         st.code(summary.text, language=None, wrap_lines=True)

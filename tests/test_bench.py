@@ -30,12 +30,70 @@ def test_bench_command_prints_a_table_and_a_summary_line(demo_url, tmp_path, mon
     assert written.splitlines()[-1] == out[-1]
 
 
-def test_page_registry_names_functions_that_exist():
-    for page, entries in bench.PAGES.items():
-        for name, _ in entries:
-            if name.startswith(("lib.queries.kpis.", "lib.queries.common.", "lib.queries.tickets.")):
-                assert bench.resolve(name) is not None, (page, name)
-    assert bench.resolve("lib.queries.nothing.here") is None
+def test_the_benchmark_times_the_queries_a_page_really_makes(demo_url, monkeypatch):
+    """discover_calls records the page's own cached.query calls (page_setup's included), with their arguments."""
+    from datetime import date
+
+    from lib import db
+    from lib.scope import Scope
+
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    ctx = bench.context(db.make_engine(demo_url))
+    assert ctx.as_of == date(2018, 12, 31)
+    found = bench.discover_calls(ctx, ["pages/overview.py", "pages/township.py"])
+    overview = found["pages/overview.py"]
+    names = [n for n, _ in overview]
+    assert names[:3] == ["lib.queries.common.latest_date", "lib.queries.common.townships", "lib.queries.common.earliest_date"]
+    kpis = [kw for n, kw in overview if n == "lib.queries.kpis.kpi_counts"]
+    assert {"scope": Scope.all(), "as_of": date(2018, 12, 31)} in kpis
+    assert {"scope": Scope.all(), "as_of": date(2017, 12, 31)} in kpis  # the year-earlier comparison
+    # the township profile is opened on the busiest township (PAGE_PARAMS), so its queries are scoped to it
+    scoped = [kw["scope"] for n, kw in found["pages/township.py"] if n == "lib.queries.township.villages_profile"]
+    assert scoped == [Scope.of(ctx.township)]
+    assert all(bench.resolve(n) is not None for n, _ in overview)
+
+
+def test_every_reference_runs_in_pandas_and_duckdb(demo_url):
+    """Each domain the references stand for computes in pandas and in DuckDB on the demo district."""
+    from datetime import date
+
+    import duckdb
+
+    from lib import db
+
+    engine = db.make_engine(demo_url)
+    tables = sorted({t for ts in bench.DOMAIN_TABLES.values() for t in ts})
+    frames = {t: bench.read_raw(engine, t) for t in tables}
+    con = duckdb.connect()
+    for table, frame in frames.items():
+        con.register("frame_view", frame)
+        con.execute(f"CREATE TABLE {table} AS SELECT * FROM frame_view")
+        con.unregister("frame_view")
+    for domain in bench.DOMAIN_TABLES:
+        bench._pandas_domain(domain, frames, date(2018, 12, 31), "2018Q3")
+        for sql in bench._duckdb_sql(domain, date(2018, 12, 31), "2018Q3"):
+            assert con.execute(sql).fetchall(), (domain, sql)
+    assert set(d for ds in bench.DOMAINS.values() for d in ds) <= set(bench.DOMAIN_TABLES)
+
+
+def test_the_outflow_reference_counts_what_the_page_shows(demo_url):
+    from datetime import date
+
+    import duckdb
+
+    from lib import db
+    from lib.queries.outflow import outflow_totals
+    from lib.scope import Scope
+
+    engine = db.make_engine(demo_url)
+    con = duckdb.connect()
+    con.register("outflow", bench.read_raw(engine, "outflow"))
+    sql = bench._duckdb_sql("outflow_breakdowns", date(2018, 12, 31), None)[0]
+    n, risk, in_branch, cities, provinces = con.execute(sql).fetchone()
+    ours = outflow_totals(engine, scope=Scope.all(), as_of=date(2018, 12, 31))
+    assert (n, risk, in_branch, cities, provinces) == (ours["outflow_n"], ours["at_risk_n"], ours["in_branch_n"],
+                                                       ours["cities_n"], ours["provinces_n"])
+    assert n == 1027  # the published figure the demo is built on
 
 
 def test_references_compute_the_same_ticket_counts_as_the_queries(demo_url):

@@ -177,9 +177,10 @@ def test_rate_trend_draws_townships_grey_the_district_bold_and_the_target(tiny_e
     district, by_town = _trend_inputs(tiny_engine)
     fig = charts.rate_trend(district, by_town, title="各期群众满意率", x_title="测评期次", y_title="满意率（%）",
                             district_name="全区", townships_name="各乡镇", target=0.95, target_label="目标 95.0%")
-    t1, t2, whole = fig.data
-    assert list(t1.y) == [90.0, 95.0] and list(t2.y) == [80.0, 85.0] and list(whole.y) == [86.67, 90.0]
-    assert list(t1.customdata) == ["T1", "T1"] and t1.showlegend and not t2.showlegend
+    towns, whole = fig.data  # every township in one grey trace, each township's line apart from the next
+    assert list(towns.y) == [90.0, 95.0, None, 80.0, 85.0] and list(whole.y) == [86.67, 90.0]
+    assert list(towns.customdata) == ["T1", "T1", None, "T2", "T2"] and towns.name == "各乡镇"
+    assert list(towns.text) == ["甲镇", "甲镇", None, "乙街道", "乙街道"] and towns.line.color == palette.BASE_LIGHT
     assert whole.name == "全区" and whole.line.color == palette.INK
     assert fig.layout.shapes[0].y0 == 95.0 and fig.layout.yaxis.title.text == "满意率（%）"
     chosen = charts.rate_trend(district, by_town, title="t", x_title="x", y_title="y", district_name="全区",

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import delete, select, update
 
 from lib import schema, summaries
-from lib.queries import kpis, satisfaction, services
+from lib.queries import briefing, kpis, satisfaction, services
 from lib.queries.orgs import org_summary as org_summary_raw
 from lib.queries.tickets import ticket_summary, ticket_summary_raw
 from lib.scope import Scope
@@ -95,6 +95,7 @@ BREAKDOWNS = [
     (services.ticket_categories, services.ticket_categories_raw, {}),
     (services.overdue_days_histogram, services.overdue_days_histogram_raw, {}),
     (satisfaction.ticket_ratings_by_month, satisfaction.ticket_ratings_by_month_raw, {}),
+    (briefing.tickets_by_category, briefing.tickets_by_category_raw, {}),
 ]
 
 

@@ -2,23 +2,35 @@
 from __future__ import annotations
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from lib import palette
+
+_AXIS = {"gridcolor": palette.GRID, "zerolinecolor": palette.GRID, "color": palette.MUTED}
+# The app's look as plotly's default template (plotly's own, with ours on top): CJK font stack, quiet axes,
+# transparent background, legend in one row at the top right. A default template costs nothing per figure,
+# where update_layout with the same properties took ~15 ms per chart (plotly validates every property path).
+pio.templates["dashboard"] = pio.templates.merge_templates(pio.templates["plotly"], go.layout.Template(layout={
+    "title": {"x": 0, "xanchor": "left", "font": {"size": 16, "color": palette.INK}},
+    "font": {"family": palette.FONT_FAMILY, "size": 13, "color": palette.INK},
+    "margin": {"l": 10, "r": 20, "t": 50, "b": 10},
+    "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
+    "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+    "hoverlabel": {"font": {"family": palette.FONT_FAMILY}},
+    "xaxis": _AXIS, "yaxis": _AXIS,
+}))
+pio.templates.default = "dashboard"
 
 
 def base_layout(fig: go.Figure, *, title: str, height: int = 380, x_title: str | None = None,
                 y_title: str | None = None) -> go.Figure:
-    """Apply the app's layout: CJK font stack, a title that says what the chart shows, quiet axes."""
-    fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16, "color": palette.INK}},
-        font={"family": palette.FONT_FAMILY, "size": 13, "color": palette.INK},
-        height=height, margin={"l": 10, "r": 20, "t": 50, "b": 10},
-        paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
-        hoverlabel={"font": {"family": palette.FONT_FAMILY}},
-    )
-    fig.update_xaxes(title_text=x_title, gridcolor=palette.GRID, zerolinecolor=palette.GRID, color=palette.MUTED)
-    fig.update_yaxes(title_text=y_title, gridcolor=palette.GRID, zerolinecolor=palette.GRID, color=palette.MUTED)
+    """Give a figure its title, height and axis titles (the rest of the app's look is the "dashboard" template)."""
+    fig.layout.title.text = title
+    fig.layout.height = height
+    for axis in fig.select_xaxes():
+        axis.title.text = x_title
+    for axis in fig.select_yaxes():
+        axis.title.text = y_title
     return fig
 
 

@@ -46,7 +46,24 @@ def outflow_by_destination(engine: Engine, *, scope: Scope, as_of: date) -> pd.D
 
 
 def tickets_by_category(engine: Engine, *, scope: Scope, as_of: date) -> pd.DataFrame:
-    """Return category and tickets_n of tickets received this calendar year up to as_of, largest first."""
+    """Return category and tickets_n of tickets received this calendar year up to as_of, largest first.
+
+    Read from the ticket_month_dim summary when it is maintained (whole months, plus the as-of month's
+    tickets up to as_of), else aggregated from the tickets (tickets_by_category_raw).
+    """
+    from lib.queries import services
+
+    if not services.summaries_ready(engine):
+        return tickets_by_category_raw(engine, scope=scope, as_of=as_of)
+    rows = services.dim_counts(scope, as_of, date(as_of.year, 1, 1), "category").subquery()
+    n = func.sum(rows.c.tickets_n)
+    stmt = (select(rows.c.value.label("category"), services.cast_int(n).label("tickets_n"))
+            .group_by(rows.c.value).having(n > 0).order_by(n.desc(), rows.c.value))
+    return read(engine, stmt)
+
+
+def tickets_by_category_raw(engine: Engine, *, scope: Scope, as_of: date) -> pd.DataFrame:
+    """tickets_by_category aggregated from the tickets (the definition the summary must equal)."""
     k = T.ticket
     stmt = (select(k.c.category, func.count().label("tickets_n"))
             .where(scope.where(k.c.township_code), k.c.received_at >= datetime(as_of.year, 1, 1),

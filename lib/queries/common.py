@@ -16,7 +16,11 @@ def read(engine: Engine, stmt: Select) -> pd.DataFrame:
     """Return the rows of `stmt` as a DataFrame."""
     with engine.connect() as conn:
         result = conn.execute(stmt)
-        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        names, rows = list(result.keys()), result.fetchall()
+    if not rows or len(set(names)) < len(names):
+        return pd.DataFrame(rows, columns=names)
+    # column by column: pandas would otherwise probe every Row object for dict- and namedtuple-ness
+    return pd.DataFrame({name: list(values) for name, values in zip(names, zip(*rows))})
 
 
 def day_end(as_of: date) -> datetime:

@@ -86,18 +86,42 @@ def kpis_by_township(engine: Engine, *, scope: Scope, as_of: date) -> pd.DataFra
 
     period = latest_period(engine, scope=scope, as_of=as_of)
     out = townships(engine, scope=scope)[["code", "name", "kind"]].rename(columns={"code": "township_code"})
-    for frame in (
+    frames = [
         org_summary(engine, scope=scope, as_of=as_of, by_township=True),
         coverage_summary(engine, scope=scope, as_of=as_of, by_township=True),
         outflow_summary(engine, scope=scope, as_of=as_of, by_township=True),
         ticket_summary(engine, scope=scope, as_of=as_of, by_township=True),
         satisfaction_summary(engine, scope=scope, period=period, by_township=True),
         cadre_summary(engine, scope=scope, as_of=as_of, by_township=True),
-    ):
-        out = out.merge(frame.drop(columns=["townships_n"], errors="ignore"), on="township_code", how="left")
+    ]
+    # every frame aligned on the townships in scope (a left join; 区直 cadres, township None, drop out)
+    index = pd.Index(out["township_code"], name="township_code")
+    parts = [f.drop(columns=["townships_n"], errors="ignore").dropna(subset=["township_code"])
+             .set_index("township_code").reindex(index) for f in frames]
+    out = pd.concat([out.set_index("township_code")] + parts, axis=1).reset_index()
     counts = [c for c in out.columns if c.endswith("_n")]
     out[counts] = out[counts].fillna(0).astype("int64")
-    rates = pd.DataFrame([_rates(r) for r in out.to_dict("records")], index=out.index)
+    rates = _rate_columns(out)
     out = pd.concat([out, rates], axis=1)
     out["satisfaction_period"] = period
     return out
+
+
+def _rate_columns(df: pd.DataFrame) -> pd.DataFrame:
+    """Return the columns of _rates for every row of a frame of counts (NaN where nothing to divide by)."""
+    def rate(numerator, denominator):
+        den = df[denominator].astype("float64")
+        return (numerator.astype("float64") / den).where(den != 0)
+
+    n = df
+    return pd.DataFrame({
+        "nonpublic_org_coverage_rate": rate(n["nonpublic_with_org_n"], "nonpublic_n"),
+        "nonpublic_work_coverage_rate": rate(n["nonpublic_work_covered_n"], "nonpublic_n"),
+        "social_org_coverage_rate": rate(n["social_with_org_n"], "social_orgs_n"),
+        "outflow_at_risk_rate": rate(n["outflow_at_risk_n"], "outflow_n"),
+        "tickets_on_time_rate": rate(n["tickets_on_time_n"], "tickets_on_time_base_n"),
+        "satisfaction_rate": rate(n["satisfied_n"], "respondents_n"),
+        "satisfaction_basic_rate": rate(n["satisfied_n"] + n["basic_satisfied_n"], "respondents_n"),
+        "cadres_40_or_younger_rate": rate(n["cadres_40_or_younger_n"], "cadres_n"),
+        "cadres_bachelor_plus_rate": rate(n["cadres_bachelor_plus_n"], "cadres_n"),
+    }, index=df.index)

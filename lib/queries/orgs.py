@@ -39,9 +39,9 @@ def _merge(frames: list[pd.DataFrame], by_township: bool) -> pd.DataFrame:
     """Return the frames side by side (joined on township_code when by_township), zeros for missing counts."""
     if not by_township:
         return pd.concat([f.reset_index(drop=True) for f in frames], axis=1).fillna(0)
-    out = frames[0]
-    for f in frames[1:]:
-        out = out.merge(f, on="township_code", how="outer")
+    # aligned on the township code (an outer join of all frames at once: cheaper than pairwise merges)
+    out = pd.concat([f.set_index("township_code") for f in frames], axis=1, join="outer").rename_axis("township_code")
+    out = out.reset_index()
     count_cols = [c for c in out.columns if c.endswith("_n")]
     out[count_cols] = out[count_cols].fillna(0).astype("int64")
     return out

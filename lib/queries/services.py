@@ -59,7 +59,7 @@ def window_start(as_of: date, months: int) -> date:
 # month, the tickets received from the first of that month to as_of are aggregated from the ticket table (an
 # index range scan). Counts judged at as_of (closed, on time, open, overdue) come from the running totals of
 # ticket_station_daily / ticket_month_daily (latest row on or before as_of per station / per month).
-def _ready(engine: Engine) -> bool:
+def summaries_ready(engine: Engine) -> bool:
     from lib import summaries
 
     with engine.connect() as conn:
@@ -72,7 +72,7 @@ def _month_split(as_of: date) -> tuple[str, bool, datetime]:
     return as_of.strftime("%Y-%m"), month_end, datetime(as_of.year, as_of.month, 1)
 
 
-def _dim_counts(scope: Scope, as_of: date, start: date, dim: str):
+def dim_counts(scope: Scope, as_of: date, start: date, dim: str):
     """SELECT month, value, tickets_n of tickets received from `start` (first of a month) to as_of:
     whole months from ticket_month_dim, the partial as-of month from the tickets (UNION ALL, not yet summed)."""
     c, k = T.ticket_month_dim, T.ticket
@@ -93,9 +93,9 @@ def _dim_counts(scope: Scope, as_of: date, start: date, dim: str):
 def tickets_by_month(engine: Engine, *, scope: Scope, as_of: date, by: str = "category",
                      months: int = 12) -> pd.DataFrame:
     """Return month ('YYYY-MM'), `by` (category or channel) and tickets_n received in the last `months` months."""
-    if not _ready(engine):
+    if not summaries_ready(engine):
         return tickets_by_month_raw(engine, scope=scope, as_of=as_of, by=by, months=months)
-    rows = _dim_counts(scope, as_of, window_start(as_of, months), by).subquery()
+    rows = dim_counts(scope, as_of, window_start(as_of, months), by).subquery()
     n = func.sum(rows.c.tickets_n)
     stmt = (select(rows.c.month, rows.c.value.label(by), cast_int(n).label("tickets_n"))
             .group_by(rows.c.month, rows.c.value).having(n > 0).order_by(rows.c.month, rows.c.value))
@@ -121,7 +121,7 @@ def tickets_by_month_raw(engine: Engine, *, scope: Scope, as_of: date, by: str =
 
 def on_time_by_month(engine: Engine, *, scope: Scope, as_of: date, months: int = 12) -> pd.DataFrame:
     """Return month, tickets_on_time_n and tickets_on_time_base_n of tickets received each month, judged at as_of."""
-    if not _ready(engine):
+    if not summaries_ready(engine):
         return on_time_by_month_raw(engine, scope=scope, as_of=as_of, months=months)
     from lib import summaries
 
@@ -198,7 +198,7 @@ def tickets_by_township(engine: Engine, *, scope: Scope, as_of: date) -> pd.Data
 
     Townships without tickets have zeros. Open and overdue count tickets of any year still open at as_of.
     """
-    if not _ready(engine):
+    if not summaries_ready(engine):
         return tickets_by_township_raw(engine, scope=scope, as_of=as_of)
     t = T.township
     counts = _station_latest(engine, scope, as_of, by_township=True)
@@ -225,7 +225,7 @@ def tickets_by_township_raw(engine: Engine, *, scope: Scope, as_of: date) -> pd.
 
 def tickets_by_station(engine: Engine, *, scope: Scope, as_of: date, limit: int = 20) -> pd.DataFrame:
     """Return the `limit` busiest stations this year: station, township_code, name and the counts of tickets_by_township."""
-    if not _ready(engine):
+    if not summaries_ready(engine):
         return tickets_by_station_raw(engine, scope=scope, as_of=as_of, limit=limit)
     t = T.township
     st = _station_latest(engine, scope, as_of)
@@ -251,7 +251,7 @@ def tickets_by_station_raw(engine: Engine, *, scope: Scope, as_of: date, limit: 
 
 def tickets_by_category_township(engine: Engine, *, scope: Scope, as_of: date) -> pd.DataFrame:
     """Return category, township_code, name and tickets_n received this year (the heatmap's cells)."""
-    if not _ready(engine):
+    if not summaries_ready(engine):
         return tickets_by_category_township_raw(engine, scope=scope, as_of=as_of)
     t, c, k = T.township, T.ticket_month_dim, T.ticket
     month, whole, first = _month_split(as_of)
@@ -288,7 +288,7 @@ def close_days_histogram(engine: Engine, *, scope: Scope, as_of: date, by: str |
     A small histogram: percentiles are computed from it (lib.services.percentile), since SQLite has none.
     For the whole area (no township filter, not by township) it is read from ticket_close_hist.
     """
-    if scope.is_all and by in (None, "category") and _ready(engine):
+    if scope.is_all and by in (None, "category") and summaries_ready(engine):
         return _close_days_from_summary(engine, as_of=as_of, by=by)
     return close_days_histogram_raw(engine, scope=scope, as_of=as_of, by=by)
 
@@ -362,9 +362,9 @@ def overdue_days_histogram_raw(engine: Engine, *, scope: Scope, as_of: date) -> 
 
 def ticket_categories(engine: Engine, *, scope: Scope, as_of: date) -> list[str]:
     """Return the categories of tickets received by as_of, by name: a stable order for category colours."""
-    if not _ready(engine):
+    if not summaries_ready(engine):
         return ticket_categories_raw(engine, scope=scope, as_of=as_of)
-    rows = _dim_counts(scope, as_of, date(1900, 1, 1), "category").subquery()
+    rows = dim_counts(scope, as_of, date(1900, 1, 1), "category").subquery()
     stmt = (select(rows.c.value.label("category")).group_by(rows.c.value).having(func.sum(rows.c.tickets_n) > 0)
             .order_by(rows.c.value))
     return list(read(engine, stmt)["category"])

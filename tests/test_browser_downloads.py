@@ -1,0 +1,42 @@
+"""Table and template downloads in headless Chromium: the files are written when the button is clicked."""
+import io
+
+from conftest import wait_ready
+
+
+def test_a_table_download_gives_the_table_with_title_and_scope(page, app_url, tmp_path):
+    import openpyxl
+
+    page.goto(app_url + "/services", wait_until="domcontentloaded")
+    wait_ready(page)
+    # the first table of 便民服务 is the township table: 16 townships of the demo district
+    with page.expect_download(timeout=60000) as info:
+        page.get_by_role("button", name="下载 Excel").first.click()
+    download = info.value
+    assert download.suggested_filename.endswith("_全区_2018-12-31.xlsx")
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    ws = openpyxl.load_workbook(path).active
+    assert "数据截至：2018-12-31" in ws.cell(2, 1).value and "全区" in ws.cell(2, 1).value
+    assert ws.max_row == 4 + 16  # title, filters, blank, header, then one row per township
+
+    with page.expect_download(timeout=60000) as info:
+        page.get_by_role("button", name="下载 CSV").first.click()
+    body = open(info.value.path(), "rb").read()
+    assert body.startswith("\ufeff".encode("utf-8")) and len(body.decode("utf-8-sig").strip().splitlines()) == 17
+    assert page.get_by_test_id("stException").count() == 0
+    assert page.blocked == []
+
+
+def test_the_template_download_gives_a_workbook_with_the_contract_headers(page, app_url, tmp_path):
+    import openpyxl
+
+    page.goto(app_url + "/data", wait_until="domcontentloaded")
+    wait_ready(page)
+    with page.expect_download(timeout=60000) as info:
+        page.get_by_role("button", name="下载所选模板").first.click()
+    download = info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(open(download.path(), "rb").read()))
+    assert "填写说明" in book.sheetnames
+    assert page.blocked == []
