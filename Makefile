@@ -20,7 +20,7 @@ data/dashboard.db: | $(VENV)/.runtime
 	@if [ -z "$$DATABASE_URL" ]; then $(PY) -m lib.cli demo; fi
 
 run: $(VENV)/.runtime data/dashboard.db
-	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
+	$(PY) -m lib.serve --server.port $(PORT)
 
 test: $(VENV)/.dev
 	$(PY) -m pytest

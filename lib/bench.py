@@ -136,6 +136,9 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     "lib.queries.outflow.outflow_by_destination": ("outflow_breakdowns",),
     "lib.queries.outflow.outflow_by_township": ("outflow_breakdowns",),
     "lib.queries.outflow.outflow_branches": ("outflow_breakdowns",),
+    # the two lists the pages show: 应建未建 enterprises and 失联风险 members (with the phone from the member roll)
+    "lib.queries.coverage.should_build_list": ("coverage_lists",),
+    "lib.queries.outflow.at_risk_members": ("outflow_lists",),
     "lib.queries.briefing.outflow_by_destination": ("outflow_breakdowns",),
     "lib.queries.township.outflow_by_destination": ("outflow_breakdowns",),
     "lib.queries.cadres.cadre_shares_by_unit_type": ("cadre_breakdowns",),
@@ -429,8 +432,11 @@ REF_COLUMNS = {
     "village": ["township_code"],
     "party_org": ["code", "name", "township_code", "domain", "founded_on"],
     "member": ["org_code", "joined_on"],
-    "enterprise": ["township_code", "kind", "industry", "employees_n", "org_code", "instructor", "members_n"],
-    "outflow": ["township_code", "dest_province", "dest_city", "branch_code", "out_on", "last_contact_on"],
+    "enterprise": ["credit_code", "name", "township_code", "kind", "industry", "employees_n", "org_code", "instructor",
+                   "members_n", "not_built_reason"],
+    "outflow": ["id_number", "name", "township_code", "dest_province", "dest_city", "branch_code", "out_on",
+                "last_contact_on"],
+    "member_contacts": ["id_number", "phone"],
     "ticket": ["township_code", "received_at", "due_at", "closed_at"],
     "survey": ["township_code", "period", "period_end", "respondents_n", "satisfied_n", "basic_satisfied_n"],
     "cadre": ["township_code", "rank", "gender", "birth_date", "education"],
@@ -439,7 +445,7 @@ REF_COLUMNS = {
     "ticket_services": ["township_code", "station", "category", "received_month", "received_at", "due_at",
                         "closed_at", "rating"],
 }
-REF_SOURCE = {"ticket_services": "ticket"}
+REF_SOURCE = {"ticket_services": "ticket", "member_contacts": "member"}
 DOMAIN_TABLES = {
     "orgs": ("township", "village", "party_org"), "members": ("member", "party_org"),
     "coverage": ("enterprise", "party_org"), "outflow": ("outflow",), "tickets": ("ticket",),
@@ -447,7 +453,10 @@ DOMAIN_TABLES = {
     "services": ("ticket_services",), "ratings": ("ticket_services",), "categories": ("ticket_services",),
     "coverage_breakdowns": ("enterprise", "party_org"), "outflow_breakdowns": ("outflow", "party_org", "township"),
     "cadre_breakdowns": ("cadre",), "surveys": ("survey", "township"), "petitions": ("petition", "township"),
+    "coverage_lists": ("enterprise", "party_org", "township"),
+    "outflow_lists": ("outflow", "party_org", "township", "member_contacts"),
 }
+LIST_LIMIT = 2000  # the lists' default limit (the pages ask for 200; the sort is the work either way)
 DATE_COLUMNS = {"founded_on", "joined_on", "out_on", "last_contact_on", "received_at", "due_at", "closed_at", "birth_date",
                 "period_end"}
 
@@ -548,6 +557,24 @@ def _pandas_domain(domain: str, f: dict[str, pd.DataFrame], as_of: date, period:
                             right_index=True, how="left")
         b = f["party_org"][(f["party_org"]["domain"] == "流动党员") & (f["party_org"]["founded_on"] <= cut)]
         b.merge(o.groupby("branch_code")["risk"].agg(["size", "sum"]), left_on="code", right_index=True, how="left")
+    elif domain == "coverage_lists":
+        e = f["enterprise"].merge(f["party_org"][["code", "founded_on"]].rename(columns={"code": "org"}),
+                                  left_on="org_code", right_on="org", how="left")
+        covered = e["founded_on"].notna() & (e["founded_on"] <= cut)
+        s = e[(e["members_n"] >= 3) & ~covered & (e["kind"] == "非公企业")]
+        s = s.merge(f["township"].rename(columns={"code": "t", "name": "township_name"}), left_on="township_code",
+                    right_on="t")
+        s.sort_values(["members_n", "employees_n", "credit_code"], ascending=[False, False, True]).head(LIST_LIMIT)
+    elif domain == "outflow_lists":
+        o = f["outflow"][f["outflow"]["out_on"] <= cut]
+        o = o[o["last_contact_on"].isna() | (o["last_contact_on"] < pd.Timestamp(minus_months(as_of, 6)))]
+        o = (o.merge(f["township"].rename(columns={"code": "t", "name": "township_name"}), left_on="township_code",
+                     right_on="t")
+             .merge(f["party_org"][["code", "name"]].rename(columns={"code": "b", "name": "branch_name"}),
+                    left_on="branch_code", right_on="b", how="left")
+             .merge(f["member_contacts"], on="id_number", how="left"))
+        o.assign(contacted=o["last_contact_on"].notna()).sort_values(
+            ["contacted", "last_contact_on", "out_on", "township_code", "id_number"]).head(LIST_LIMIT)
     elif domain == "cadre_breakdowns":
         c = f["cadre"][f["cadre"]["rank"].isin(["正科", "副科"]) & (f["cadre"]["birth_date"] <= cut)]
         b = c["birth_date"]
@@ -661,6 +688,20 @@ def _duckdb_sql(domain: str, as_of: date, period: str | None) -> list[str]:
                 f"SELECT o.code, o.name, count(f.branch_code), count(f.branch_code) FILTER (WHERE f.last_contact_on IS NULL "
                 f"OR f.last_contact_on < DATE '{cut}') FROM party_org o LEFT JOIN outflow f ON f.branch_code = o.code "
                 f"AND f.{left} WHERE o.domain = '流动党员' AND o.founded_on <= DATE '{d}' GROUP BY 1, 2 ORDER BY 3 DESC"]
+    if domain == "coverage_lists":
+        return [f"SELECT e.credit_code, e.name, e.kind, e.industry, e.township_code, t.name, e.employees_n, e.members_n, "
+                f"e.instructor, e.not_built_reason FROM enterprise e LEFT JOIN party_org o ON e.org_code = o.code "
+                f"JOIN township t ON t.code = e.township_code WHERE e.kind = '非公企业' AND e.members_n >= 3 "
+                f"AND NOT (o.code IS NOT NULL AND o.founded_on <= DATE '{d}') "
+                f"ORDER BY e.members_n DESC, e.employees_n DESC, e.credit_code LIMIT {LIST_LIMIT}"]
+    if domain == "outflow_lists":
+        cut = minus_months(as_of, 6).isoformat()
+        return [f"SELECT f.id_number, f.name, f.township_code, t.name, f.dest_province, f.dest_city, f.out_on, o.name, "
+                f"f.last_contact_on, m.phone FROM outflow f JOIN township t ON t.code = f.township_code "
+                f"LEFT JOIN party_org o ON o.code = f.branch_code LEFT JOIN member_contacts m ON m.id_number = f.id_number "
+                f"WHERE f.out_on <= DATE '{d}' AND (f.last_contact_on IS NULL OR f.last_contact_on < DATE '{cut}') "
+                f"ORDER BY CASE WHEN f.last_contact_on IS NULL THEN 0 ELSE 1 END, f.last_contact_on, f.out_on, "
+                f"f.township_code, f.id_number LIMIT {LIST_LIMIT}"]
     if domain == "cadre_breakdowns":
         age = (f"({as_of.year} - year(birth_date) - CASE WHEN month(birth_date) * 100 + day(birth_date) > "
                f"{as_of.month * 100 + as_of.day} THEN 1 ELSE 0 END)")

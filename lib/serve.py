@@ -1,4 +1,10 @@
-"""Start the app (`streamlit run app.py`) as a child process on a free local port: for tests and the benchmark."""
+"""Start the app: `python -m lib.serve [streamlit options]` (what `make run` does), and as a child process on a
+free local port for the tests and the benchmark.
+
+Streamlit imports a page's modules only when the first visitor's script run needs them, so on a fresh server the
+first visitor waited about a second longer (pandas, SQLAlchemy, plotly's figure classes, pydeck, the app's
+modules). `main` imports them before the server starts listening; every later script run finds them loaded.
+"""
 from __future__ import annotations
 
 import contextlib
@@ -31,7 +37,7 @@ def running_app(database_url: str, *, port: int | None = None, log: IO | None = 
     """Run the app on `database_url`; yield its base URL once healthy; stop it on exit."""
     port = port or free_port()
     env = dict(os.environ, DATABASE_URL=database_url)
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+    cmd = [sys.executable, "-m", "lib.serve", "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     out = log if log is not None else subprocess.DEVNULL
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -53,3 +59,54 @@ def running_app(database_url: str, *, port: int | None = None, log: IO | None = 
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def preload() -> None:
+    """Import what every page needs and build one plotly figure (its trace classes load on first use)."""
+    import logging
+
+    # st.cache_data checks its options at decoration time and warns that no runtime exists yet; the caches
+    # themselves are created at the first call, inside the runtime.
+    quiet = [logging.getLogger(f"streamlit.runtime.caching.{name}") for name in ("cache_data_api", "cache_resource_api")]
+    levels = [logger.level for logger in quiet]
+    for logger in quiet:
+        logger.setLevel(logging.ERROR)
+    try:
+        _import_pages()
+    finally:
+        for logger, level in zip(quiet, levels):
+            logger.setLevel(level)
+
+
+def _import_pages() -> None:
+    import sqlite3  # noqa: F401
+
+    import pandas as pd
+    import PIL.Image  # noqa: F401  (st.logo, page icons)
+    import PIL.PngImagePlugin  # noqa: F401
+    import plotly.graph_objects as go
+    import pyarrow as pa
+    import pydeck  # noqa: F401
+    import sqlalchemy.ext.compiler  # noqa: F401
+    import streamlit.emojis  # noqa: F401
+    import streamlit.material_icon_names  # noqa: F401
+
+    import ui  # noqa: F401
+    from lib import charts, geo, maps, narrative, overview, places, summaries  # noqa: F401
+    from lib.queries import common, kpis  # noqa: F401
+
+    go.Figure(go.Bar(x=[1], y=[1]), layout={"title": {"text": ""}}).to_json()
+    pa.Table.from_pandas(pd.DataFrame({"a": [1]}))  # loads pyarrow's pandas bridge (st.dataframe)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`streamlit run app.py` with `argv` as its options, after `preload`."""
+    from streamlit.web import cli
+
+    sys.path.insert(0, str(ROOT))
+    preload()
+    cli.main(["run", str(ROOT / "app.py"), *(sys.argv[1:] if argv is None else argv)], prog_name="streamlit")
+
+
+if __name__ == "__main__":
+    main()

@@ -117,3 +117,31 @@ def test_references_compute_the_same_ticket_counts_as_the_queries(demo_url):
     ours = ticket_summary(engine, scope=Scope.all(), as_of=as_of).iloc[0]
     assert totals == [int(ours["tickets_n"]), int(ours["tickets_on_time_n"]), int(ours["tickets_on_time_base_n"]),
                       int(ours["tickets_open_overdue_n"])]
+
+
+def test_the_list_references_return_the_rows_the_pages_list(demo_url):
+    """The 应建未建 and 失联风险 references sort and cut the same rows as the queries (DuckDB and pandas alike)."""
+    from datetime import date
+
+    import duckdb
+
+    from lib import db
+    from lib.queries.coverage import coverage_by_township, should_build_list
+    from lib.queries.outflow import at_risk_members, outflow_totals
+    from lib.scope import Scope
+
+    engine = db.make_engine(demo_url)
+    as_of = date(2018, 12, 31)
+    frames = {t: bench.read_raw(engine, t) for t in bench.DOMAIN_TABLES["coverage_lists"] + bench.DOMAIN_TABLES["outflow_lists"]}
+    con = duckdb.connect()
+    for table, frame in frames.items():
+        con.register(table, frame)
+    [build_sql] = bench._duckdb_sql("coverage_lists", as_of, None)
+    ours = should_build_list(engine, scope=Scope.all(), as_of=as_of, kind="非公企业")
+    assert [r[0] for r in con.execute(build_sql).fetchall()] == list(ours["credit_code"])
+    assert len(ours) == coverage_by_township(engine, scope=Scope.all(), as_of=as_of, kind="非公企业")["should_build_n"].sum()
+    [risk_sql] = bench._duckdb_sql("outflow_lists", as_of, None)
+    ours = at_risk_members(engine, scope=Scope.all(), as_of=as_of)
+    rows = con.execute(risk_sql).fetchall()
+    assert [(r[0], r[9]) for r in rows] == list(zip(ours["id_number"], ours["phone"].where(ours["phone"].notna(), None)))
+    assert len(ours) == outflow_totals(engine, scope=Scope.all(), as_of=as_of)["at_risk_n"]
