@@ -7,7 +7,7 @@ import pandas as pd
 from sqlalchemy import Engine, and_, func
 
 from lib import schema as T
-from lib.queries.common import count_if, read, summary_select
+from lib.queries.common import count_if, frame, frame_in_order, read, read_rows, summary_select
 from lib.rules import minus_years
 from lib.scope import Scope
 
@@ -98,52 +98,45 @@ def _unit_type():
     return case((T.cadre.c.township_code.is_(None), "district"), else_="township")
 
 
-def _counts_by(engine: Engine, group_exprs: dict, *, scope: Scope, as_of: date, section_only: bool) -> pd.DataFrame:
+def _counts_by(engine: Engine, group_exprs: dict, *, scope: Scope, as_of: date,
+               section_only: bool) -> tuple[list[str], list[tuple]]:
+    """Return (names, rows) of cadres_n per combination of `group_exprs` (a few dozen rows at most)."""
     from sqlalchemy import select
 
     cols = [expr.label(name) for name, expr in group_exprs.items()]
     stmt = (select(*cols, func.count().label("cadres_n")).where(*_in_view(scope, as_of, section_only))
             .group_by(*group_exprs.values()))
-    out = read(engine, stmt)
-    out["cadres_n"] = out["cadres_n"].astype("int64")
-    return out
-
-
-def _complete(df: pd.DataFrame, column: str, order: tuple) -> pd.DataFrame:
-    """Return df with one row per value of `order` (missing ones as 0), in that order."""
-    out = df.set_index(column).reindex(list(order)).fillna(0).rename_axis(column).reset_index()
-    counts = [c for c in out.columns if c.endswith("_n")]
-    out[counts] = out[counts].astype("int64")
-    return out
+    return read_rows(engine, stmt)
 
 
 def cadres_by_age_gender(engine: Engine, *, scope: Scope, as_of: date, section_only: bool = True) -> pd.DataFrame:
     """Return gender, age_years, cadres_n (the age pyramid), sorted by age then gender."""
-    out = _counts_by(engine, {"gender": T.cadre.c.gender, "age_years": _age_years(as_of)},
-                     scope=scope, as_of=as_of, section_only=section_only)
+    names, rows = _counts_by(engine, {"gender": T.cadre.c.gender, "age_years": _age_years(as_of)},
+                             scope=scope, as_of=as_of, section_only=section_only)
+    out = frame(names, sorted(((g, int(age), n) for g, age, n in rows), key=lambda r: (r[1], r[0])))
     out["age_years"] = out["age_years"].astype("int64")
-    return out.sort_values(["age_years", "gender"]).reset_index(drop=True)
+    return out
 
 
 def cadres_by_age_band(engine: Engine, *, scope: Scope, as_of: date, section_only: bool = True) -> pd.DataFrame:
     """Return age_band (AGE_BANDS order, all bands) and cadres_n."""
-    out = _counts_by(engine, {"age_band": _age_band(as_of)}, scope=scope, as_of=as_of, section_only=section_only)
-    return _complete(out, "age_band", AGE_BANDS)
+    return frame_in_order(*_counts_by(engine, {"age_band": _age_band(as_of)}, scope=scope, as_of=as_of,
+                                 section_only=section_only), AGE_BANDS)
 
 
 def cadres_by_education(engine: Engine, *, scope: Scope, as_of: date, section_only: bool = True) -> pd.DataFrame:
     """Return education (研究生, 大学本科, 大专, 中专及以下; all groups) and cadres_n."""
-    out = _counts_by(engine, {"education": _education_group()}, scope=scope, as_of=as_of, section_only=section_only)
-    return _complete(out, "education", EDUCATION_GROUPS)
+    return frame_in_order(*_counts_by(engine, {"education": _education_group()}, scope=scope, as_of=as_of,
+                                 section_only=section_only), EDUCATION_GROUPS)
 
 
 def cadres_by_rank(engine: Engine, *, scope: Scope, as_of: date, section_only: bool = True) -> pd.DataFrame:
     """Return rank, unit_type, cadres_n: ranks in CADRE_RANKS order (only those in view), split by unit type."""
-    out = _counts_by(engine, {"rank": T.cadre.c.rank, "unit_type": _unit_type()},
-                     scope=scope, as_of=as_of, section_only=section_only)
-    order = {r: i for i, r in enumerate(T.CADRE_RANKS)}
-    return out.sort_values(["rank", "unit_type"], key=lambda s: s.map(order) if s.name == "rank" else s.map(
-        {u: i for i, u in enumerate(UNIT_TYPES)})).reset_index(drop=True)
+    names, rows = _counts_by(engine, {"rank": T.cadre.c.rank, "unit_type": _unit_type()},
+                             scope=scope, as_of=as_of, section_only=section_only)
+    ranks = {r: i for i, r in enumerate(T.CADRE_RANKS)}
+    units = {u: i for i, u in enumerate(UNIT_TYPES)}
+    return frame(names, sorted(rows, key=lambda r: (ranks.get(r[0], len(ranks)), units[r[1]])))
 
 
 def cadre_shares_by_unit_type(engine: Engine, *, scope: Scope, as_of: date, section_only: bool = True) -> pd.DataFrame:
@@ -156,7 +149,7 @@ def cadre_shares_by_unit_type(engine: Engine, *, scope: Scope, as_of: date, sect
                    count_if(c.c.birth_date > young_cutoff(as_of), "cadres_40_or_younger_n"),
                    count_if(c.c.education.in_(T.BACHELOR_PLUS), "cadres_bachelor_plus_n"))
             .where(*_in_view(scope, as_of, section_only)).group_by(unit))
-    return _complete(read(engine, stmt), "unit_type", UNIT_TYPES)
+    return frame_in_order(*read_rows(engine, stmt), UNIT_TYPES)
 
 
 def retirement_age(gender: str) -> int:
@@ -204,10 +197,8 @@ def cadre_retirements(engine: Engine, *, scope: Scope, as_of: date, section_only
                    *[count_if(_retires_within(as_of, n), f"retire_{n}y_n") for n in RETIREMENT_YEARS],
                    count_if(_reached_retirement(as_of), "reached_n"))
             .where(*_in_view(scope, as_of, section_only)).group_by(c.c.gender, unit))
-    out = read(engine, stmt)
-    counts = [col for col in out.columns if col.endswith("_n")]
-    out[counts] = out[counts].astype("int64")
-    return out.sort_values(["gender", "unit_type"]).reset_index(drop=True)
+    names, rows = read_rows(engine, stmt)
+    return frame(names, sorted(rows, key=lambda r: (r[0], r[1])))
 
 
 def cadre_shares_by_township(engine: Engine, *, scope: Scope, as_of: date, section_only: bool = True) -> pd.DataFrame:

@@ -14,13 +14,32 @@ T = schema
 
 def read(engine: Engine, stmt: Select) -> pd.DataFrame:
     """Return the rows of `stmt` as a DataFrame."""
-    with engine.connect() as conn:
-        result = conn.execute(stmt)
-        names, rows = list(result.keys()), result.fetchall()
+    names, rows = read_rows(engine, stmt)
     if not rows or len(set(names)) < len(names):
         return pd.DataFrame(rows, columns=names)
     # column by column: pandas would otherwise probe every Row object for dict- and namedtuple-ness
     return pd.DataFrame({name: list(values) for name, values in zip(names, zip(*rows))})
+
+
+def read_rows(engine: Engine, stmt: Select) -> tuple[list[str], list[tuple]]:
+    """Return the column names and the rows (tuples) of `stmt`: for results of a few rows that are completed
+    and sorted in Python before one DataFrame is built (each pandas operation costs ~0.2-0.5 ms)."""
+    with engine.connect() as conn:
+        result = conn.execute(stmt)
+        return list(result.keys()), [tuple(row) for row in result.fetchall()]
+
+
+def frame(names: list[str], rows: list[tuple]) -> pd.DataFrame:
+    """Return `rows` as a DataFrame; columns named *_n are counts (int64, also when there are no rows)."""
+    columns = list(zip(*rows)) if rows else [()] * len(names)
+    return pd.DataFrame({name: pd.Series([int(v or 0) for v in values], dtype="int64") if name.endswith("_n")
+                         else list(values) for name, values in zip(names, columns)})
+
+
+def frame_in_order(names: list[str], rows: list[tuple], order) -> pd.DataFrame:
+    """Return rows keyed by their first column as a DataFrame with one row per value of `order` (missing: 0)."""
+    found = {row[0]: row for row in rows}
+    return frame(names, [found.get(key, (key, *[0] * (len(names) - 1))) for key in order])
 
 
 def day_end(as_of: date) -> datetime:

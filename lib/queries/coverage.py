@@ -7,7 +7,7 @@ import pandas as pd
 from sqlalchemy import Engine, and_, or_
 
 from lib import schema as T
-from lib.queries.common import count_if, read, summary_select
+from lib.queries.common import count_if, frame, frame_in_order, read, read_rows, summary_select
 from lib.rules import SHOULD_BUILD_MIN_MEMBERS
 from lib.scope import Scope
 
@@ -69,31 +69,30 @@ def _coverage_counts(group_col, *, scope: Scope, as_of: date, kind: str):
 
 def coverage_by_township(engine: Engine, *, scope: Scope, as_of: date, kind: str) -> pd.DataFrame:
     """Return one row per township in scope (empty ones too): township_code, name, kind and the coverage counts of `kind`."""
-    from lib.queries.common import townships
+    from sqlalchemy import select
 
-    e = T.enterprise
-    counts = read(engine, _coverage_counts(e.c.township_code.label("township_code"), scope=scope, as_of=as_of, kind=kind))
-    towns = townships(engine, scope=scope)[["code", "name", "kind"]].rename(
-        columns={"code": "township_code", "kind": "township_kind"})
-    out = towns.merge(counts, on="township_code", how="left")
-    cols = ["enterprises_n", "with_org_n", "work_covered_n", "should_build_n"]
-    out[cols] = out[cols].fillna(0).astype("int64")
-    return out
+    e, t = T.enterprise, T.township
+    names, rows = read_rows(engine, _coverage_counts(e.c.township_code.label("township_code"), scope=scope,
+                                                     as_of=as_of, kind=kind))
+    found = {row[0]: row[1:] for row in rows}
+    _, towns = read_rows(engine, select(t.c.code, t.c.name, t.c.kind).where(scope.where(t.c.code)).order_by(t.c.code))
+    zeros = (0,) * (len(names) - 1)
+    return frame(["township_code", "name", "township_kind", *names[1:]],
+                 [(code, name, kind_, *found.get(code, zeros)) for code, name, kind_ in towns])
 
 
 def coverage_by_industry(engine: Engine, *, scope: Scope, as_of: date, kind: str) -> pd.DataFrame:
     """Return industry and the coverage counts of `kind` per industry (行业), largest first."""
     e = T.enterprise
     stmt = _coverage_counts(e.c.industry.label("industry"), scope=scope, as_of=as_of, kind=kind)
-    return read(engine, stmt).sort_values(["enterprises_n", "industry"], ascending=[False, True]).reset_index(drop=True)
+    names, rows = read_rows(engine, stmt)
+    return frame(names, sorted(rows, key=lambda r: (-int(r[1] or 0), r[0] is None, r[0] or "")))
 
 
 def coverage_by_size(engine: Engine, *, scope: Scope, as_of: date, kind: str) -> pd.DataFrame:
     """Return one row per size band (SIZE_BANDS order, empty bands as zeros) with the coverage counts of `kind`."""
     band = _size_band().label("size_band")
-    got = read(engine, _coverage_counts(band, scope=scope, as_of=as_of, kind=kind)).set_index("size_band")
-    out = got.reindex(list(SIZE_BANDS)).fillna(0).astype("int64").rename_axis("size_band").reset_index()
-    return out
+    return frame_in_order(*read_rows(engine, _coverage_counts(band, scope=scope, as_of=as_of, kind=kind)), SIZE_BANDS)
 
 
 def coverage_founded_by_month(engine: Engine, *, scope: Scope, as_of: date, kind: str) -> pd.DataFrame:
@@ -110,13 +109,12 @@ def coverage_founded_by_month(engine: Engine, *, scope: Scope, as_of: date, kind
             .select_from(e.join(o, e.c.org_code == o.c.code))
             .where(scope.where(e.c.township_code), e.c.kind == kind, o.c.founded_on <= as_of)
             .group_by(year, month).order_by(year, month))
-    out = read(engine, stmt)
-    out[["year", "month", "covered_n"]] = out[["year", "month", "covered_n"]].astype("int64")
     with engine.connect() as conn:
+        rows = conn.execute(stmt).fetchall()
         total = conn.execute(select(func.count()).select_from(e)
                              .where(scope.where(e.c.township_code), e.c.kind == kind)).scalar() or 0
-    out["enterprises_n"] = int(total)
-    return out
+    return frame(["year", "month", "covered_n", "enterprises_n"],
+                 [(int(y), int(m), n, total) for y, m, n in rows]).astype({"year": "int64", "month": "int64"})
 
 
 def should_build_list(engine: Engine, *, scope: Scope, as_of: date, kind: str | None = None,
