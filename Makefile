@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test lint bench demo clean-db
+.PHONY: run test lint bench demo clean-db demo-db
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,11 +15,14 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-# Build the demo database when the app would use the default SQLite file and it does not exist yet.
-data/dashboard.db: | $(VENV)/.runtime
-	@if [ -z "$$DATABASE_URL" ]; then $(PY) -m lib.cli demo; fi
+# Build the demo database when the app would use the default SQLite file and it has no tables yet (missing,
+# or left empty by an app started without it: SQLite creates the file on first connect).
+HAS_DB := import sqlite3, sys; c = sqlite3.connect("file:data/dashboard.db?mode=ro", uri=True); \
+	sys.exit(0 if c.execute("SELECT 1 FROM sqlite_master WHERE name = ?", ("meta",)).fetchone() else 1)
+demo-db: | $(VENV)/.runtime
+	@if [ -z "$$DATABASE_URL" ] && ! $(PY) -c '$(HAS_DB)' 2>/dev/null; then $(PY) -m lib.cli demo; fi
 
-run: $(VENV)/.runtime data/dashboard.db
+run: $(VENV)/.runtime demo-db
 	$(PY) -m lib.serve --server.port $(PORT)
 
 test: $(VENV)/.dev

@@ -45,6 +45,7 @@ class Ctx:
     as_of: date
     township: str
     period: str | None
+    as_of_param: str | None = None  # set when the run is at another date than the data's last day (`--as-of`)
 
 
 ALL = Scope.all()
@@ -54,6 +55,14 @@ ALL = Scope.all()
 PAGE_PARAMS: dict[str, Callable[[Ctx], dict[str, str]]] = {
     "pages/township.py": lambda c: {"township": c.township},
 }
+
+
+def page_params(path: str, ctx: Ctx) -> dict[str, str]:
+    """Return the URL query parameters the page is opened with (PAGE_PARAMS, and as_of when one is given)."""
+    params = dict(PAGE_PARAMS.get(path, lambda c: {})(ctx))
+    if ctx.as_of_param:
+        params["as_of"] = ctx.as_of_param
+    return params
 
 
 def page_files(only: list[str] | None = None) -> list[str]:
@@ -68,7 +77,7 @@ def _app_test(path: str, ctx: Ctx, timeout: float, manager=None):
     at = AppTest.from_file(str(ROOT / path), default_timeout=timeout)
     if manager is not None and hasattr(at, "_bidi_component_manager"):
         at._bidi_component_manager = manager
-    for key, value in PAGE_PARAMS.get(path, lambda c: {})(ctx).items():
+    for key, value in page_params(path, ctx).items():
         at.query_params[key] = value
     return at
 
@@ -269,14 +278,17 @@ def ensure_indexes(engine: Engine, log=print) -> None:
             conn.exec_driver_sql("ANALYZE")
 
 
-def context(engine: Engine) -> Ctx:
+def context(engine: Engine, as_of: date | None = None) -> Ctx:
+    """Return the run's context: at `as_of` (default: the data's last day) and on the busiest township."""
     from sqlalchemy import select
 
     from lib import schema
     from lib.queries.common import latest_date
     from lib.queries.satisfaction import latest_period
 
-    as_of = latest_date(engine) or date.today()
+    latest = latest_date(engine) or date.today()
+    param = as_of.isoformat() if as_of and as_of != latest else None
+    as_of = as_of or latest
     with engine.connect() as conn:
         # the busiest township: the one a drill-down is slowest for
         from sqlalchemy import func
@@ -284,7 +296,7 @@ def context(engine: Engine) -> Ctx:
         k = schema.ticket
         town = conn.execute(select(k.c.township_code).group_by(k.c.township_code).order_by(func.count().desc()).limit(1)).scalar()
         town = town or conn.execute(select(schema.township.c.code).limit(1)).scalar()
-    return Ctx(engine, as_of, town, latest_period(engine, scope=Scope.all(), as_of=as_of))
+    return Ctx(engine, as_of, town, latest_period(engine, scope=Scope.all(), as_of=as_of), param)
 
 
 # ---------------------------------------------------------------- page queries
@@ -789,7 +801,7 @@ def measure_references(ctx: Ctx, results: dict[str, PageResult], pages: dict[str
 
 # ---------------------------------------------------------------- browser
 
-def measure_browser(url: str, port: int = 8661, timeout_s: float = 120) -> float | None:
+def measure_browser(url: str, port: int = 8661, timeout_s: float = 120, query: str = "") -> float | None:
     """Start the app on `url`, open the overview in headless Chromium, return ms until the last chart is drawn."""
     import shutil
 
@@ -809,7 +821,7 @@ def measure_browser(url: str, port: int = 8661, timeout_s: float = 120) -> float
                     "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"])
                 page = browser.new_page(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
-                page.goto(base, wait_until="commit")
+                page.goto(base + "/" + query, wait_until="commit")
                 # first load: server-side script run and every chart (plotly SVG, deck.gl canvas) drawn
                 page.wait_for_function("""() => { const a = document.querySelector('[data-testid="stApp"]');
                     return a && a.getAttribute('data-test-script-state') === 'notRunning'
@@ -923,10 +935,13 @@ def report(*, scale: str, dialect: str, url: str, ctx: Ctx, counts: dict, result
 
 def run(*, scale: str, url: str | None = None, repeat: int = 5, apptest: bool = True, references: bool = True,
         browser: bool | None = None, out_dir: Path | None = None, force: bool = False, port: int = 8661,
-        notes: list[str] | None = None, pages: list[str] | None = None, log=print) -> tuple[str, dict]:
-    """Run the benchmark; return (report text, summary values). Writes bench/results-<scale>-<dialect>.md.
+        notes: list[str] | None = None, pages: list[str] | None = None, as_of: date | None = None,
+        log=print) -> tuple[str, dict]:
+    """Run the benchmark; return (report text, summary values). Writes bench/results-<scale>-<dialect>.md
+    (…-<as_of>.md when `as_of` is given).
 
-    `pages` restricts the run to some pages (file paths or names like 'overview'); default: all.
+    `pages` restricts the run to some pages (file paths or names like 'overview'); default: all. `as_of`
+    opens every page at that date (default: the data's last day, the page's default view).
     """
     url = url or default_url(scale)
     if url.startswith("sqlite:///"):
@@ -937,7 +952,7 @@ def run(*, scale: str, url: str | None = None, repeat: int = 5, apptest: bool = 
             f"生成进程峰值内存 {BUILD_INFO.get('peak_mb') or 0:,.0f} MB")
     os.environ["DATABASE_URL"] = engine.url.render_as_string(hide_password=False)
     dialect = engine.dialect.name
-    ctx = context(engine)
+    ctx = context(engine, as_of)
     counts = db.row_counts(engine)
     log("记录每个页面的查询（AppTest 运行一次）…")
     registry = discover_calls(ctx, page_files(pages))
@@ -953,10 +968,12 @@ def run(*, scale: str, url: str | None = None, repeat: int = 5, apptest: bool = 
         read_ms = measure_references(ctx, results, registry, repeat, log=log)
     if browser is None:
         browser = scale != "district"
-    browser_ms = measure_browser(os.environ["DATABASE_URL"], port=port) if browser else None
+    query = f"?as_of={ctx.as_of_param}" if ctx.as_of_param else ""
+    browser_ms = measure_browser(os.environ["DATABASE_URL"], port=port, query=query) if browser else None
     text = report(scale=scale, dialect=dialect, url=url, ctx=ctx, counts=counts, results=results, rss_mb=rss,
                   build_s=build_s, read_ms=read_ms, browser_ms=browser_ms, repeat=repeat, notes=notes or [])
     out_dir = out_dir or ROOT / "bench"
     out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / f"results-{scale}-{dialect}.md").write_text(text + "\n", encoding="utf-8")
+    suffix = f"-{ctx.as_of_param}" if ctx.as_of_param else ""
+    (out_dir / f"results-{scale}-{dialect}{suffix}.md").write_text(text + "\n", encoding="utf-8")
     return text, summary_values(results, rss)

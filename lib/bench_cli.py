@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 
 
@@ -11,7 +12,7 @@ def cmd_bench(args) -> int:
     notes = [n for n in (args.note or [])]
     text, _ = bench.run(scale=args.scale, url=args.db, repeat=args.repeat, apptest=not args.no_apptest,
                         references=not args.no_references, browser=args.browser, force=args.force, port=args.port,
-                        notes=notes, pages=args.pages.split(",") if args.pages else None,
+                        notes=notes, as_of=args.as_of, pages=args.pages.split(",") if args.pages else None,
                         out_dir=Path(args.out) if args.out else None, log=lambda msg: print(msg, file=sys.stderr, flush=True))
     print(text, flush=True)
     return 0
@@ -30,6 +31,7 @@ def register(add) -> None:
     sp.add_argument("--pages", help="只测这些页面，逗号分隔（如 overview,services；默认全部）")
     sp.add_argument("--out", help="结果文件目录（默认 bench/）")
     sp.add_argument("--note", action="append", help="写进结果文件的说明（可多次）")
+    sp.add_argument("--as-of", type=date.fromisoformat, help="在这一天测（YYYY-MM-DD，默认：数据的最后一天）")
 
 
 def argparse_bool():

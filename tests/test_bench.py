@@ -53,6 +53,22 @@ def test_the_benchmark_times_the_queries_a_page_really_makes(demo_url, monkeypat
     assert all(bench.resolve(n) is not None for n, _ in overview)
 
 
+def test_a_run_at_another_date_opens_every_page_at_that_date(demo_url, monkeypatch):
+    """--as-of 2018-12-15: the pages are opened with ?as_of=, so their queries ask for that day and its year-earlier."""
+    from datetime import date
+
+    from lib import db
+
+    monkeypatch.setenv("DATABASE_URL", demo_url)
+    ctx = bench.context(db.make_engine(demo_url), date(2018, 12, 15))
+    assert (ctx.as_of, ctx.as_of_param) == (date(2018, 12, 15), "2018-12-15")
+    assert bench.page_params("pages/township.py", ctx) == {"township": ctx.township, "as_of": "2018-12-15"}
+    found = bench.discover_calls(ctx, ["pages/services.py"])["pages/services.py"]
+    asked = {kw["as_of"] for n, kw in found if n == "lib.queries.services.tickets_by_township"}
+    assert asked == {date(2018, 12, 15), date(2017, 12, 15)}
+    assert bench.context(db.make_engine(demo_url), date(2018, 12, 31)).as_of_param is None  # the default view
+
+
 def test_every_reference_runs_in_pandas_and_duckdb(demo_url):
     """Each domain the references stand for computes in pandas and in DuckDB on the demo district."""
     from datetime import date
