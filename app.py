@@ -1,4 +1,5 @@
-"""Entry point: `streamlit run app.py`. Page navigation; each page draws its own filters via ui.page_setup."""
+"""Entry point: `streamlit run app.py`; `make run` starts it through `python -m lib.serve`, which imports the
+pages' modules first. Page navigation; each page draws its own filters via ui.page_setup."""
 from pathlib import Path
 
 import streamlit as st
