@@ -66,7 +66,7 @@ def bulk_insert(conn: Connection, table, rows) -> int:
 
     if isinstance(rows, pd.DataFrame):
         names = [c.name for c in table.columns if c.name in rows.columns]
-        columns = [_column_values(rows[n], table.c[n], conn.dialect.name) for n in names]
+        columns = [_column_values(rows[n], table.c[n], conn.dialect) for n in names]
         values = list(zip(*columns)) if columns else []
     else:
         names = [c.name for c in table.columns]
@@ -74,7 +74,7 @@ def bulk_insert(conn: Connection, table, rows) -> int:
         if conn.dialect.name == "sqlite":
             procs = [table.c[n].type.dialect_impl(conn.dialect).bind_processor(conn.dialect) for n in names]
             if any(procs):
-                columns = [[v for v in col] if p is None else [p(v) for v in col] for p, col in zip(procs, zip(*values))]
+                columns = [list(col) if p is None else [p(v) for v in col] for p, col in zip(procs, zip(*values))]
                 values = list(zip(*columns)) if values else []
     if not values:
         return 0
@@ -92,7 +92,7 @@ def bulk_insert(conn: Connection, table, rows) -> int:
     return len(values)
 
 
-def _column_values(series, column, dialect: str) -> list:
+def _column_values(series, column, dialect) -> list:
     """Return a DataFrame column as Python values ready for the driver (dates as ISO text, NULL as None)."""
     import numpy as np
     import pandas as pd
@@ -112,8 +112,8 @@ def _column_values(series, column, dialect: str) -> list:
         return out
     if series.dtype == object:
         values = series.tolist()
-        if dialect == "sqlite" and isinstance(column.type, (Date, DateTime)):
-            proc = column.type.dialect_impl(_SQLITE).bind_processor(_SQLITE)
+        if dialect.name == "sqlite" and isinstance(column.type, (Date, DateTime)):
+            proc = column.type.dialect_impl(dialect).bind_processor(dialect)
             values = [proc(v) for v in values]
         return values
     if series.isna().any():  # NULLs: a nullable integer column arrives as float
@@ -122,15 +122,6 @@ def _column_values(series, column, dialect: str) -> list:
         cast = int if isinstance(column.type, Integer) else float
         return [None if pd.isna(v) else cast(v) for v in series.tolist()]
     return series.tolist()
-
-
-def _sqlite_dialect():
-    from sqlalchemy.dialects import sqlite
-
-    return sqlite.dialect()
-
-
-_SQLITE = _sqlite_dialect()
 
 
 def bump_version(conn: Connection, tables: list[str], source: str) -> int:

@@ -49,9 +49,13 @@ def day_end(as_of: date) -> datetime:
 
 def townships(engine: Engine, *, scope: Scope) -> pd.DataFrame:
     """Return code, name, kind, lon, lat of the townships in scope, ordered by code."""
+    return read(engine, townships_select(scope))
+
+
+def townships_select(scope: Scope) -> Select:
+    """SELECT code, name, kind, lon, lat of the townships in scope, ordered by code."""
     t = T.township
-    return read(engine, select(t.c.code, t.c.name, t.c.kind, t.c.lon, t.c.lat)
-                .where(scope.where(t.c.code)).order_by(t.c.code))
+    return select(t.c.code, t.c.name, t.c.kind, t.c.lon, t.c.lat).where(scope.where(t.c.code)).order_by(t.c.code)
 
 
 def latest_date(engine: Engine) -> date | None:

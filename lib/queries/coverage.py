@@ -7,7 +7,7 @@ import pandas as pd
 from sqlalchemy import Engine, and_, or_
 
 from lib import schema as T
-from lib.queries.common import count_if, frame, frame_in_order, read, read_rows, summary_select
+from lib.queries.common import count_if, frame, frame_in_order, read, read_rows, summary_select, townships_select
 from lib.rules import SHOULD_BUILD_MIN_MEMBERS
 from lib.scope import Scope
 
@@ -69,16 +69,14 @@ def _coverage_counts(group_col, *, scope: Scope, as_of: date, kind: str):
 
 def coverage_by_township(engine: Engine, *, scope: Scope, as_of: date, kind: str) -> pd.DataFrame:
     """Return one row per township in scope (empty ones too): township_code, name, kind and the coverage counts of `kind`."""
-    from sqlalchemy import select
-
-    e, t = T.enterprise, T.township
+    e = T.enterprise
     names, rows = read_rows(engine, _coverage_counts(e.c.township_code.label("township_code"), scope=scope,
                                                      as_of=as_of, kind=kind))
     found = {row[0]: row[1:] for row in rows}
-    _, towns = read_rows(engine, select(t.c.code, t.c.name, t.c.kind).where(scope.where(t.c.code)).order_by(t.c.code))
+    _, towns = read_rows(engine, townships_select(scope))
     zeros = (0,) * (len(names) - 1)
     return frame(["township_code", "name", "township_kind", *names[1:]],
-                 [(code, name, kind_, *found.get(code, zeros)) for code, name, kind_ in towns])
+                 [(code, name, kind_, *found.get(code, zeros)) for code, name, kind_, *_ in towns])
 
 
 def coverage_by_industry(engine: Engine, *, scope: Scope, as_of: date, kind: str) -> pd.DataFrame:

@@ -43,8 +43,15 @@ def ratio(numerator, denominator) -> float | None:
     return float(numerator) / float(denominator) if denominator else None
 
 
-def _rates(row: dict) -> dict:
-    """Return the rate KPIs computed from one row of counts."""
+def column_ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+    """ratio for columns: numerator / denominator row by row, NaN where there is nothing to divide by."""
+    den = denominator.astype("float64")
+    return (numerator.astype("float64") / den).where(den != 0)
+
+
+def _rates(row, ratio=ratio) -> dict:
+    """Return the rate KPIs computed from the counts of one row (a dict), or of every row (a DataFrame, with
+    ratio=column_ratio)."""
     return {
         "nonpublic_org_coverage_rate": ratio(row["nonpublic_with_org_n"], row["nonpublic_n"]),
         "nonpublic_work_coverage_rate": ratio(row["nonpublic_work_covered_n"], row["nonpublic_n"]),
@@ -101,27 +108,7 @@ def kpis_by_township(engine: Engine, *, scope: Scope, as_of: date) -> pd.DataFra
     out = pd.concat([out.set_index("township_code")] + parts, axis=1).reset_index()
     counts = [c for c in out.columns if c.endswith("_n")]
     out[counts] = out[counts].fillna(0).astype("int64")
-    rates = _rate_columns(out)
+    rates = pd.DataFrame(_rates(out, column_ratio), index=out.index)
     out = pd.concat([out, rates], axis=1)
     out["satisfaction_period"] = period
     return out
-
-
-def _rate_columns(df: pd.DataFrame) -> pd.DataFrame:
-    """Return the columns of _rates for every row of a frame of counts (NaN where nothing to divide by)."""
-    def rate(numerator, denominator):
-        den = df[denominator].astype("float64")
-        return (numerator.astype("float64") / den).where(den != 0)
-
-    n = df
-    return pd.DataFrame({
-        "nonpublic_org_coverage_rate": rate(n["nonpublic_with_org_n"], "nonpublic_n"),
-        "nonpublic_work_coverage_rate": rate(n["nonpublic_work_covered_n"], "nonpublic_n"),
-        "social_org_coverage_rate": rate(n["social_with_org_n"], "social_orgs_n"),
-        "outflow_at_risk_rate": rate(n["outflow_at_risk_n"], "outflow_n"),
-        "tickets_on_time_rate": rate(n["tickets_on_time_n"], "tickets_on_time_base_n"),
-        "satisfaction_rate": rate(n["satisfied_n"], "respondents_n"),
-        "satisfaction_basic_rate": rate(n["satisfied_n"] + n["basic_satisfied_n"], "respondents_n"),
-        "cadres_40_or_younger_rate": rate(n["cadres_40_or_younger_n"], "cadres_n"),
-        "cadres_bachelor_plus_rate": rate(n["cadres_bachelor_plus_n"], "cadres_n"),
-    }, index=df.index)
