@@ -315,5 +315,45 @@ ticket_close_hist = Table(
     Column("close_days", Integer, primary_key=True),
     Column("tickets_n", Integer, nullable=False),
 )
+# ticket_close_daily: the same histogram by day, for the as-of month when as_of is not a month's last day: tickets
+# closed per year received, day of the later of receiving and closing, category and close_days (rebuilt whole).
+ticket_close_daily = Table(
+    "ticket_close_daily", metadata,
+    Column("received_year", Integer, primary_key=True),
+    Column("close_day", Date, primary_key=True),
+    Column("category", String(30), primary_key=True),
+    Column("close_days", Integer, primary_key=True),
+    Column("tickets_n", Integer, nullable=False),
+)
+# ticket_day_dim: the whole area's tickets received per (dim, received day, value), with the received month
+# (read for the all-townships scope: a window of days, not every township's months; rebuilt whole).
+ticket_day_dim = Table(
+    "ticket_day_dim", metadata,
+    Column("dim", String(10), primary_key=True),
+    Column("received_day", Date, primary_key=True),
+    Column("value", String(30), primary_key=True),
+    Column("received_month", String(7), nullable=False),
+    Column("received_n", Integer, nullable=False),
+)
+# ticket_category_daily: per township and category, tickets received this year on or before each day on which
+# one was received (the township x category heatmap reads one row per pair)
+ticket_category_daily = Table(
+    "ticket_category_daily", metadata,
+    Column("township_code", String(20), primary_key=True),
+    Column("category", String(30), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("year", Integer, nullable=False),
+    Column("received_ytd", Integer, nullable=False),
+)
+# ticket_dim_first: per township, dim and value, the day its first ticket was received (which categories
+# exist by as_of, in one small read)
+ticket_dim_first = Table(
+    "ticket_dim_first", metadata,
+    Column("township_code", String(20), primary_key=True),
+    Column("dim", String(10), primary_key=True),
+    Column("value", String(30), primary_key=True),
+    Column("first_day", Date, nullable=False),
+)
 SUMMARY_TABLES = (ticket_daily, member_daily, ticket_station_daily, ticket_town_daily, ticket_station, ticket_month_daily,
-                  ticket_month_dim, ticket_close_hist)
+                  ticket_month_dim, ticket_close_hist, ticket_close_daily, ticket_day_dim, ticket_category_daily,
+                  ticket_dim_first)

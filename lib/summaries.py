@@ -27,9 +27,13 @@ The 便民服务/满意度 breakdowns (lib.queries.services, ticket_ratings_by_m
 row on or before D" rule (`latest_rows`): ticket_town_daily / ticket_station_daily (per township / station:
 this year's received, on time and on-time base, and received, received-and-closed, due, due-and-closed of
 any year; event day = the later of receiving and the event), ticket_month_daily (per township and received
-month), and, for whole months only, ticket_month_dim (received per month and category/channel) and
-ticket_close_hist (whole area: category x received month x closing month x close_days, rebuilt whole).
-The queries add the as-of month's tickets up to D from the ticket table when D is not a month's last day.
+month), ticket_month_dim (received per township, month and category/channel; whole months only: a set of
+townships adds the as-of month's tickets up to D from the ticket table when D is not a month's last day),
+ticket_category_daily (per township and category, this year's received: the heatmap) and ticket_dim_first
+(the day each township received its first ticket of each category/channel).
+Three more add up the whole area (rebuilt whole on every ticket import): ticket_day_dim (received per day
+and category/channel), ticket_close_hist (category x received month x closing month x close_days, for whole
+months) and ticket_close_daily (year received x closing day x category x close_days, for the as-of month's days).
 tests/test_summaries.py proves every one equals its raw twin.
 """
 from __future__ import annotations
@@ -37,14 +41,14 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Integer, String, and_, case, cast, delete, func, literal_column, select, true, type_coerce
+from sqlalchemy import Integer, String, case, cast, delete, func, literal_column, select, true, type_coerce
 from sqlalchemy.engine import Connection
 
 from lib import schema as T
 
 CHUNK = 12  # townships whose tickets are read at once when rebuilding (~20k tickets each at city scale)
 READY_KEY = "summaries"  # meta key: VERSION once refresh() has run on this database
-VERSION = "3"  # bumped when summary tables are added: older databases are rebuilt at their next refresh
+VERSION = "4"  # bumped when summary tables are added: older databases are rebuilt at their next refresh
 
 
 def _scope(column, townships):
@@ -56,7 +60,8 @@ def _scope(column, townships):
 # that frame in pandas (the event days of the old per-summary GROUP BYs, spelled with the same rules).
 
 TICKET_SUMMARIES = ("ticket_daily", "ticket_town_daily", "ticket_station_daily", "ticket_station",
-                    "ticket_month_daily", "ticket_month_dim")
+                    "ticket_month_daily", "ticket_month_dim", "ticket_category_daily", "ticket_dim_first")
+DIMENSIONS = ("category", "channel")
 TICKET_COLUMNS = ("township_code", "station", "category", "channel", "received_month", "received_at", "due_at",
                   "closed_at", "rating")
 
@@ -151,6 +156,8 @@ def ticket_summaries(f: pd.DataFrame, names=TICKET_SUMMARIES) -> dict[str, pd.Da
     - ticket_month_daily, per township and received month: received, on time, settled as above, and ratings
       (rated, their sum, rated 4-5) on the closing day.
     - ticket_month_dim: tickets received per township, received month and category / channel / total.
+    - ticket_category_daily, per township and category: this year's received, on the receiving day.
+    - ticket_dim_first: the first receiving day per township and category / channel.
     """
     # text columns are categorical (ticket_frame): grouping works on their codes
     r, c, u = f["received_at"], f["closed_at"], f["due_at"]
@@ -189,7 +196,7 @@ def ticket_summaries(f: pd.DataFrame, names=TICKET_SUMMARIES) -> dict[str, pd.Da
              "rating_sum_cum": "rating_sum", "high_cum": "high"})
     if "ticket_month_dim" in names:
         parts = []
-        for dim, col in (("category", "category"), ("channel", "channel"), ("total", None)):
+        for dim, col in [(d, d) for d in DIMENSIONS] + [("total", None)]:
             group = ["township_code", "received_month"] + ([col] if col else [])
             n = f.groupby(group, observed=True).size().rename("received_n").reset_index()
             n["value"] = n[col].astype(object) if col else ""
@@ -199,44 +206,104 @@ def ticket_summaries(f: pd.DataFrame, names=TICKET_SUMMARIES) -> dict[str, pd.Da
         for k in ("township_code", "received_month"):
             dims[k] = dims[k].astype(object)
         out["ticket_month_dim"] = dims
+    if "ticket_category_daily" in names:
+        keys = ["township_code", "category"]
+        out["ticket_category_daily"] = _running(_events(f, keys, (("received", r, None, None),)), keys,
+                                                {"received_ytd": "received"}, {})
+    if "ticket_dim_first" in names:
+        parts = []
+        for dim in DIMENSIONS:
+            first = f.groupby(["township_code", dim], observed=True)["received_at"].min().dt.normalize()
+            first = first.rename("first_day").reset_index().rename(columns={dim: "value"})
+            first["dim"] = dim
+            parts.append(first)
+        firsts = pd.concat(parts, ignore_index=True)
+        for k in ("township_code", "value"):
+            firsts[k] = firsts[k].astype(object)
+        out["ticket_dim_first"] = firsts[["township_code", "dim", "value", "first_day"]]
     return out
 
 
-def close_hist_counts(f: pd.DataFrame) -> pd.DataFrame:
-    """Return category, received_month, close_month, close_days, tickets_n of the closed tickets of a ticket_frame
-    (close_month: month of the later of receiving and closing; close_days: calendar days from receiving to closing)."""
+# ---------------------------------------------------------------- whole-area ticket summaries
+# ticket_close_hist, ticket_close_daily and ticket_day_dim add up every township: they are summed from the chunks
+# when everything is rebuilt, and regrouped in the database after an import that touched some townships.
+CLOSE_KEYS = ["category", "received_month", "close_day", "close_days"]
+DAY_DIM_KEYS = ["dim", "received_day", "value", "received_month"]
+
+
+def close_counts(f: pd.DataFrame) -> pd.DataFrame:
+    """Return category, received_month, close_day, close_days, tickets_n of the closed tickets of a ticket_frame
+    (close_day: day of the later of receiving and closing; close_days: calendar days from receiving to closing)."""
     done = f[f["closed_at"].notna()]
-    later = _later(done["received_at"], done["closed_at"])
     rows = pd.DataFrame({
         "category": done["category"], "received_month": done["received_month"],
-        "close_ym": later.dt.year * 100 + later.dt.month,
+        "close_day": _later(done["received_at"], done["closed_at"]).dt.normalize(),
         "close_days": (done["closed_at"].dt.normalize() - done["received_at"].dt.normalize()).dt.days})
-    out = rows.groupby(["category", "received_month", "close_ym", "close_days"], observed=True).size()
-    out = out.rename("tickets_n").reset_index()
-    out["close_month"] = [f"{v // 100:04d}-{v % 100:02d}" for v in out["close_ym"].tolist()]
+    out = rows.groupby(CLOSE_KEYS, observed=True).size().rename("tickets_n").reset_index()
     for c in ("category", "received_month"):
         out[c] = out[c].astype(object)
     out["close_days"] = out["close_days"].astype("int64")
-    return out[["category", "received_month", "close_month", "close_days", "tickets_n"]]
+    return out
 
 
-def ticket_close_hist_rows(conn: Connection) -> pd.DataFrame:
-    """Rows of ticket_close_hist for all tickets, grouped in the database (an import rebuilds it whole)."""
-    from lib.queries.services import days_between
+def day_dim_counts(f: pd.DataFrame) -> pd.DataFrame:
+    """Return dim, received_day, value, received_month, received_n of a ticket_frame (dims as ticket_month_dim)."""
+    day = f["received_at"].dt.normalize()
+    parts = []
+    for dim, col in [(d, d) for d in DIMENSIONS] + [("total", None)]:
+        keys = [day.rename("received_day"), f["received_month"]] + ([f[col]] if col else [])
+        n = f.groupby(keys, observed=True).size().rename("received_n").reset_index()
+        n["value"] = n[col].astype(object) if col else ""
+        n["dim"] = dim
+        parts.append(n[DAY_DIM_KEYS + ["received_n"]])
+    out = pd.concat(parts, ignore_index=True)
+    out["received_month"] = out["received_month"].astype(object)
+    return out
 
+
+def close_tables(counts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return the rows of ticket_close_hist (by month of closing) and ticket_close_daily (by day, year received)
+    from close_counts rows (of several chunks: summed here)."""
+    counts = counts.groupby(CLOSE_KEYS, as_index=False)["tickets_n"].sum()
+    days = pd.to_datetime(counts["close_day"])
+    by_month = counts.assign(close_month=days.dt.strftime("%Y-%m"))
+    hist = by_month.groupby(["category", "received_month", "close_month", "close_days"], as_index=False)["tickets_n"].sum()
+    by_year = counts.assign(received_year=counts["received_month"].str[:4].astype("int64"), close_day=days)
+    daily = by_year.groupby(["received_year", "close_day", "category", "close_days"], as_index=False)["tickets_n"].sum()
+    return hist, daily
+
+
+def close_counts_rows(conn: Connection) -> pd.DataFrame:
+    """close_counts of all tickets, grouped in the database by the days received and closed (an import that touched
+    some townships); the later day and close_days follow from the two days here."""
     k = T.ticket
-    days = days_between(k.c.received_at, k.c.closed_at)
-    later = func.date(case((k.c.closed_at > k.c.received_at, k.c.closed_at), else_=k.c.received_at))
-    stmt = (select(k.c.category, k.c.received_month, later, days, func.count())
-            .where(k.c.closed_at.is_not(None)).group_by(k.c.category, k.c.received_month, later, days))
-    frame = pd.DataFrame(conn.execute(stmt).fetchall(), columns=["category", "received_month", "day", "close_days", "n"])
-    if frame.empty:
-        return pd.DataFrame(columns=["category", "received_month", "close_month", "close_days", "tickets_n"])
-    frame["close_month"] = [str(v)[:7] for v in frame["day"]]
-    frame["n"] = frame["n"].astype("int64")
-    frame["close_days"] = frame["close_days"].astype("int64")
-    return (frame.groupby(["category", "received_month", "close_month", "close_days"], as_index=False)["n"].sum()
-            .rename(columns={"n": "tickets_n"}))
+    group = [k.c.category, k.c.received_month, func.date(k.c.received_at), func.date(k.c.closed_at)]
+    rows = conn.execute(select(*group, func.count()).where(k.c.closed_at.is_not(None)).group_by(*group)).fetchall()
+    frame = pd.DataFrame(rows, columns=["category", "received_month", "received_day", "closed_day", "tickets_n"])
+    received, closed = (pd.to_datetime(frame[c].astype(str).str[:10], format="%Y-%m-%d")
+                        for c in ("received_day", "closed_day"))
+    frame["close_day"] = _later(received, closed)
+    frame["close_days"] = (closed - received).dt.days.astype("int64")
+    frame["tickets_n"] = frame["tickets_n"].astype("int64")
+    return frame.groupby(CLOSE_KEYS, as_index=False)["tickets_n"].sum()
+
+
+def day_dim_rows(conn: Connection) -> pd.DataFrame:
+    """day_dim_counts of all tickets, from one GROUP BY in the database (day x month x every dimension)."""
+    k = T.ticket
+    group = [func.date(k.c.received_at), k.c.received_month] + [k.c[d] for d in DIMENSIONS]
+    rows = conn.execute(select(*group, func.count()).group_by(*group)).fetchall()
+    frame = pd.DataFrame(rows, columns=["received_day", "received_month", *DIMENSIONS, "received_n"])
+    frame["received_day"] = pd.to_datetime(frame["received_day"].astype(str).str[:10], format="%Y-%m-%d")
+    frame["received_n"] = frame["received_n"].astype("int64")
+    parts = []
+    for dim, col in [(d, d) for d in DIMENSIONS] + [("total", None)]:
+        keys = ["received_day", "received_month"] + ([col] if col else [])
+        n = frame.groupby(keys, as_index=False)["received_n"].sum()
+        n["value"] = n[col] if col else ""
+        n["dim"] = dim
+        parts.append(n[DAY_DIM_KEYS + ["received_n"]])
+    return pd.concat(parts, ignore_index=True)
 
 
 def member_daily_rows(conn: Connection, townships=None) -> pd.DataFrame:
@@ -283,21 +350,30 @@ def refresh(conn: Connection, tables: set[str] | list[str], townships: set[str] 
         codes = sorted(scope) if scope is not None else [r[0] for r in conn.execute(select(T.township.c.code))]
         for name in TICKET_SUMMARIES:
             _replace(conn, SUMMARY_BY_NAME[name], scope, [])
-        hist = []
+        closes, day_dims = [], []
         for start in range(0, len(codes), CHUNK):  # a few townships at a time: memory stays flat at any scale
             frame = ticket_frame(conn, set(codes[start:start + CHUNK]))
             for name, rows in ticket_summaries(frame).items():
                 db.bulk_insert(conn, SUMMARY_BY_NAME[name], rows)
             if scope is None:
-                hist.append(close_hist_counts(frame))
-        # the whole area's close-days histogram: summed from the chunks when everything was read, else regrouped
-        if scope is None:
-            hist = [pd.concat(hist).groupby(["category", "received_month", "close_month", "close_days"],
-                                            as_index=False)["tickets_n"].sum()] if hist else []
-            _replace(conn, T.ticket_close_hist, None, hist)
-        elif "ticket" in touched:
-            _replace(conn, T.ticket_close_hist, None, [ticket_close_hist_rows(conn)])
+                closes.append(close_counts(frame))
+                day_dims.append(day_dim_counts(frame))
+        # the whole-area summaries: summed from the chunks when everything was read, else regrouped in the database
+        if scope is not None and "ticket" in touched:
+            closes, day_dims = [close_counts_rows(conn)], [day_dim_rows(conn)]
+        if scope is None or "ticket" in touched:
+            _replace_whole_area(conn, closes, day_dims)
     db.set_meta(conn, READY_KEY, VERSION)
+
+
+def _replace_whole_area(conn: Connection, closes: list[pd.DataFrame], day_dims: list[pd.DataFrame]) -> None:
+    """Replace ticket_close_hist, ticket_close_daily and ticket_day_dim with the sums of close_counts and
+    day_dim_counts frames (one per chunk of townships, or one for all)."""
+    closes, day_dims = [c for c in closes if len(c)], [d for d in day_dims if len(d)]
+    hist, daily = close_tables(pd.concat(closes)) if closes else (None, None)
+    dims = pd.concat(day_dims).groupby(DAY_DIM_KEYS, as_index=False)["received_n"].sum() if day_dims else None
+    for table, rows in ((T.ticket_close_hist, hist), (T.ticket_close_daily, daily), (T.ticket_day_dim, dims)):
+        _replace(conn, table, None, [] if rows is None else [rows])
 
 
 def _replace(conn: Connection, table, townships, frames: list[pd.DataFrame]) -> None:

@@ -138,7 +138,7 @@ def test_ticket_and_member_summaries_equal_the_raw_aggregation(refreshed):
 
 def test_breakdown_summaries_equal_the_raw_aggregation(refreshed):
     with refreshed.connect() as conn:
-        for table in (schema.ticket_station_daily, schema.ticket_month_daily, schema.ticket_month_dim, schema.ticket_close_hist):
+        for table in schema.SUMMARY_TABLES:
             assert conn.execute(select(table)).first() is not None, table.name
     dates = as_of_dates(refreshed)
     assert any(d.day == 15 for d in dates) and any((d + timedelta(days=1)).day == 1 for d in dates)
@@ -281,3 +281,31 @@ def test_an_import_moving_a_ticket_to_another_township_keeps_summaries_equal(ref
     finally:  # move it back the same way
         plan, result = importer.import_files(refreshed, [("工单.xlsx", xlsx({"工单": original}))], who="测试")
         assert plan.ok
+
+
+def test_the_whole_area_mid_month_reads_no_tickets(refreshed):
+    """For the whole area at a date inside a month, the breakdowns read summaries only (the ticket table is what
+    makes a city-scale page slow); a single township may read its few tickets of the as-of month."""
+    import re
+
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    reads_tickets = re.compile(r"\b(FROM|JOIN)\s+ticket\b(?!_)", re.IGNORECASE)
+    event.listen(refreshed, "before_cursor_execute", record)
+    try:
+        for fn, kwargs in [(services.close_days_histogram, {}), (services.close_days_histogram, {"by": "category"}),
+                           (services.tickets_by_month, {"by": "category"}), (services.ticket_categories, {}),
+                           (services.tickets_by_category_township, {}), (briefing.tickets_by_category, {})]:
+            statements.clear()
+            fn(refreshed, scope=Scope.all(), as_of=date(2018, 6, 15), **kwargs)
+            assert statements and not [q for q in statements if reads_tickets.search(q)], fn.__name__
+        statements.clear()
+        services.tickets_by_month(refreshed, scope=Scope.of("T1"), as_of=date(2018, 6, 15))
+        assert [q for q in statements if reads_tickets.search(q)]  # the check can see a read of the tickets
+    finally:
+        event.remove(refreshed, "before_cursor_execute", record)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pandas as pd
-from sqlalchemy import Date, Engine, Integer, and_, bindparam, case, func, literal, or_, select, union, union_all
+from sqlalchemy import Date, Engine, Integer, and_, bindparam, case, func, or_, select, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
@@ -55,10 +55,12 @@ def window_start(as_of: date, months: int) -> date:
 
 
 # --- summaries (lib.summaries) -------------------------------------------------------------------------
-# Whole months received on or before as_of come from ticket_month_dim; when as_of is not the last day of its
-# month, the tickets received from the first of that month to as_of are aggregated from the ticket table (an
-# index range scan). Counts judged at as_of (closed, on time, open, overdue) come from the running totals of
-# ticket_station_daily / ticket_month_daily (latest row on or before as_of per station / per month).
+# Tickets received per month and category/channel: for the whole area, days from ticket_day_dim; for a set of
+# townships, whole months from ticket_month_dim and, when as_of is not the last day of its month, the tickets
+# received from the first of that month to as_of aggregated from the ticket table (an index range scan over a
+# few townships). The heatmap (township x category) reads ticket_category_daily. Counts judged at as_of (closed,
+# on time, open, overdue) come from the running totals of ticket_station_daily / ticket_month_daily (latest row
+# on or before as_of per station / per month).
 def summaries_ready(engine: Engine) -> bool:
     from lib import summaries
 
@@ -73,8 +75,14 @@ def _month_split(as_of: date) -> tuple[str, bool, datetime]:
 
 
 def dim_counts(scope: Scope, as_of: date, start: date, dim: str):
-    """SELECT month, value, tickets_n of tickets received from `start` (first of a month) to as_of:
-    whole months from ticket_month_dim, the partial as-of month from the tickets (UNION ALL, not yet summed)."""
+    """SELECT month, value, tickets_n of tickets received from `start` (first of a month) to as_of, not yet summed.
+
+    The whole area reads its days from ticket_day_dim. A set of townships reads whole months from ticket_month_dim
+    and the partial as-of month from the tickets (UNION ALL; a few townships' tickets of a few days)."""
+    if scope.is_all:
+        d = T.ticket_day_dim
+        return (select(d.c.received_month.label("month"), d.c.value.label("value"), d.c.received_n.label("tickets_n"))
+                .where(d.c.dim == dim, d.c.received_day >= start, d.c.received_day <= as_of))
     c, k = T.ticket_month_dim, T.ticket
     month, whole, first = _month_split(as_of)
     cube = (select(c.c.received_month.label("month"), c.c.value.label("value"), c.c.received_n.label("tickets_n"))
@@ -253,21 +261,18 @@ def tickets_by_category_township(engine: Engine, *, scope: Scope, as_of: date) -
     """Return category, township_code, name and tickets_n received this year (the heatmap's cells)."""
     if not summaries_ready(engine):
         return tickets_by_category_township_raw(engine, scope=scope, as_of=as_of)
-    t, c, k = T.township, T.ticket_month_dim, T.ticket
-    month, whole, first = _month_split(as_of)
-    parts = [select(c.c.value.label("category"), c.c.township_code, c.c.received_n.label("tickets_n"))
-             .where(c.c.dim == "category", scope.where(c.c.township_code), c.c.received_month >= f"{as_of.year}-01",
-                    c.c.received_month <= month if whole else c.c.received_month < month)]
-    if not whole:
-        parts.append(select(k.c.category, k.c.township_code, func.count().label("tickets_n"))
-                     .where(scope.where(k.c.township_code), k.c.received_at >= first, k.c.received_at < day_end(as_of))
-                     .group_by(k.c.category, k.c.township_code))
-    rows = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
-    n = func.sum(rows.c.tickets_n)
-    stmt = (select(rows.c.category, rows.c.township_code, t.c.name, cast_int(n).label("tickets_n"))
-            .select_from(rows.join(t, t.c.code == rows.c.township_code))
-            .group_by(rows.c.category, rows.c.township_code, t.c.name).having(n > 0)
-            .order_by(rows.c.category, rows.c.township_code))
+    from lib import summaries
+
+    t, f = T.township, T.ticket_dim_first
+    # the (township, category) pairs received by as_of; per pair its latest year-to-date count on or before as_of
+    groups = (select(f.c.township_code, f.c.value.label("category"))
+              .where(f.c.dim == "category", scope.where(f.c.township_code), f.c.first_day <= as_of).subquery("groups"))
+    with engine.connect() as conn:
+        d = summaries.latest_rows(conn, T.ticket_category_daily, groups, ["township_code", "category"],
+                                  ["year", "received_ytd"], as_of)
+    stmt = (select(d.c.category, d.c.township_code, t.c.name, cast_int(d.c.received_ytd).label("tickets_n"))
+            .select_from(d.join(t, t.c.code == d.c.township_code))
+            .where(d.c.year == as_of.year, d.c.received_ytd > 0).order_by(d.c.category, d.c.township_code))
     return read(engine, stmt)
 
 
@@ -294,27 +299,18 @@ def close_days_histogram(engine: Engine, *, scope: Scope, as_of: date, by: str |
 
 
 def _close_days_from_summary(engine: Engine, *, as_of: date, by: str | None) -> pd.DataFrame:
-    h, k = T.ticket_close_hist, T.ticket
+    # received this year and closed by as_of = received this year with the later of receiving and closing on or
+    # before as_of: months before the as-of month from ticket_close_hist, its days up to as_of from ticket_close_daily
+    h, d = T.ticket_close_hist, T.ticket_close_daily
     month, whole, first = _month_split(as_of)
     cube = (select(h.c.category, h.c.close_days, h.c.tickets_n)
             .where(h.c.received_month >= f"{as_of.year}-01",
                    *( [h.c.received_month <= month, h.c.close_month <= month] if whole
                       else [h.c.received_month < month, h.c.close_month < month])))
     parts = [cube]
-    if not whole:  # received or closed in the as-of month, both by as_of
-        end = day_end(as_of)
-        days = days_between(k.c.received_at, k.c.closed_at)
-        # received in the as-of month (by as_of) and closed by as_of: a range of received_at
-        parts.append(select(k.c.category, days.label("close_days"), func.count().label("tickets_n"))
-                     .where(k.c.received_at >= first, k.c.received_at < end,
-                            k.c.closed_at.is_not(None), k.c.closed_at < end)
-                     .group_by(k.c.category, days))
-        # received earlier this year (whole months: compared by received_month) and closed in the as-of month
-        # by as_of: a range of closed_at
-        parts.append(select(k.c.category, days.label("close_days"), func.count().label("tickets_n"))
-                     .where(k.c.received_month >= f"{as_of.year}-01", k.c.received_month < month,
-                            k.c.closed_at >= first, k.c.closed_at < end)
-                     .group_by(k.c.category, days))
+    if not whole:
+        parts.append(select(d.c.category, d.c.close_days, d.c.tickets_n)
+                     .where(d.c.received_year == as_of.year, d.c.close_day >= first.date(), d.c.close_day <= as_of))
     rows = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
     group = [] if by is None else [rows.c.category]
     n = func.sum(rows.c.tickets_n)
@@ -364,9 +360,10 @@ def ticket_categories(engine: Engine, *, scope: Scope, as_of: date) -> list[str]
     """Return the categories of tickets received by as_of, by name: a stable order for category colours."""
     if not summaries_ready(engine):
         return ticket_categories_raw(engine, scope=scope, as_of=as_of)
-    rows = dim_counts(scope, as_of, date(1900, 1, 1), "category").subquery()
-    stmt = (select(rows.c.value.label("category")).group_by(rows.c.value).having(func.sum(rows.c.tickets_n) > 0)
-            .order_by(rows.c.value))
+    f = T.ticket_dim_first
+    stmt = (select(f.c.value.label("category")).where(f.c.dim == "category", scope.where(f.c.township_code),
+                                                       f.c.first_day <= as_of)
+            .group_by(f.c.value).order_by(f.c.value))
     return list(read(engine, stmt)["category"])
 
 
