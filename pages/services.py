@@ -73,7 +73,9 @@ with left:
                                                    config={"displayModeBar": False}))
     st.caption(ctx.t("svc_caliber_township"))
 with right:
-    stations = cached.query(q.tickets_by_station, limit=15, **args)
+    # one read of the busiest stations serves the chart (top 15) and the table below (same order)
+    all_stations = cached.query(q.tickets_by_station, limit=1000, **args)
+    stations = all_stations.head(15).reset_index(drop=True)
     fig = charts.station_bars(stations, title=ctx.t("svc_station_title", n=15), x_title=ctx.t("svc_axis_tickets"),
                                lang=ctx.lang, with_township=ctx.township is None)
     clicked = clicked or ui.selected_township(st.plotly_chart(fig, key="svc_stations", on_select="rerun",
@@ -136,7 +138,7 @@ with right:
     ui.table_downloads(ctx, table, title=ctx.t("svc_table_title"), key="svc_table_dl")
 # --- tables ---------------------------------------------------------------------------------
 with st.expander(ctx.t("svc_station_table_title"), expanded=False):
-    station_df = services.station_table(cached.query(q.tickets_by_station, limit=1000, **args), lang=ctx.lang)
+    station_df = services.station_table(all_stations, lang=ctx.lang)
     st.dataframe(station_df, hide_index=True, width="stretch", key="svc_station_table",
                  column_config=counts_format(station_df), height=tables.table_height(len(station_df)))
     ui.table_downloads(ctx, station_df, title=ctx.t("svc_station_table_title"), key="svc_station_dl")
