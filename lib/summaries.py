@@ -195,17 +195,7 @@ def ticket_summaries(f: pd.DataFrame, names=TICKET_SUMMARIES) -> dict[str, pd.Da
             {"received_cum": "received", "on_time_cum": "on_time", "settled_cum": "settled", "rated_cum": "rated",
              "rating_sum_cum": "rating_sum", "high_cum": "high"})
     if "ticket_month_dim" in names:
-        parts = []
-        for dim, col in [(d, d) for d in DIMENSIONS] + [("total", None)]:
-            group = ["township_code", "received_month"] + ([col] if col else [])
-            n = f.groupby(group, observed=True).size().rename("received_n").reset_index()
-            n["value"] = n[col].astype(object) if col else ""
-            n["dim"] = dim
-            parts.append(n[["dim", "township_code", "received_month", "value", "received_n"]])
-        dims = pd.concat(parts, ignore_index=True)
-        for k in ("township_code", "received_month"):
-            dims[k] = dims[k].astype(object)
-        out["ticket_month_dim"] = dims
+        out["ticket_month_dim"] = by_dimension(f, ["township_code", "received_month"])
     if "ticket_category_daily" in names:
         keys = ["township_code", "category"]
         out["ticket_category_daily"] = _running(_events(f, keys, (("received", r, None, None),)), keys,
@@ -224,41 +214,53 @@ def ticket_summaries(f: pd.DataFrame, names=TICKET_SUMMARIES) -> dict[str, pd.Da
     return out
 
 
+def by_dimension(f: pd.DataFrame, keys: list[str], weight: str | None = None) -> pd.DataFrame:
+    """Return dim, `keys`, value, received_n: the tickets of `f` (or the sum of its `weight` column) per `keys` and
+    category, per `keys` and channel, and per `keys` alone (dim 'total', value '')."""
+    parts = []
+    for dim in (*DIMENSIONS, "total"):
+        group = keys + ([dim] if dim != "total" else [])
+        grouped = f.groupby(group, observed=True)
+        n = (grouped.size() if weight is None else grouped[weight].sum()).rename("received_n").reset_index()
+        n["value"] = n[dim].astype(object) if dim != "total" else ""
+        n["dim"] = dim
+        parts.append(n[["dim", *keys, "value", "received_n"]])
+    out = pd.concat(parts, ignore_index=True)
+    for k in keys:  # categorical keys (see ticket_frame) back to text
+        if isinstance(out[k].dtype, pd.CategoricalDtype):
+            out[k] = out[k].astype(object)
+    out["received_n"] = out["received_n"].astype("int64")
+    return out
+
+
 # ---------------------------------------------------------------- whole-area ticket summaries
 # ticket_close_hist, ticket_close_daily and ticket_day_dim add up every township: they are summed from the chunks
 # when everything is rebuilt, and regrouped in the database after an import that touched some townships.
 CLOSE_KEYS = ["category", "received_month", "close_day", "close_days"]
-DAY_DIM_KEYS = ["dim", "received_day", "value", "received_month"]
+DAY_DIM_KEYS = ["dim", "received_day", "received_month", "value"]
 
 
-def close_counts(f: pd.DataFrame) -> pd.DataFrame:
-    """Return category, received_month, close_day, close_days, tickets_n of the closed tickets of a ticket_frame
+def close_counts(f: pd.DataFrame, weight: str | None = None) -> pd.DataFrame:
+    """Return category, received_month, close_day, close_days, tickets_n of the closed tickets of a ticket_frame, or
+    of a frame of received and closing days whose `weight` column counts the tickets of each row
     (close_day: day of the later of receiving and closing; close_days: calendar days from receiving to closing)."""
     done = f[f["closed_at"].notna()]
     rows = pd.DataFrame({
         "category": done["category"], "received_month": done["received_month"],
         "close_day": _later(done["received_at"], done["closed_at"]).dt.normalize(),
-        "close_days": (done["closed_at"].dt.normalize() - done["received_at"].dt.normalize()).dt.days})
-    out = rows.groupby(CLOSE_KEYS, observed=True).size().rename("tickets_n").reset_index()
+        "close_days": (done["closed_at"].dt.normalize() - done["received_at"].dt.normalize()).dt.days,
+        "n": 1 if weight is None else done[weight]})
+    out = rows.groupby(CLOSE_KEYS, observed=True)["n"].sum().rename("tickets_n").reset_index()
     for c in ("category", "received_month"):
         out[c] = out[c].astype(object)
-    out["close_days"] = out["close_days"].astype("int64")
-    return out
+    return out.astype({"close_days": "int64", "tickets_n": "int64"})
 
 
-def day_dim_counts(f: pd.DataFrame) -> pd.DataFrame:
-    """Return dim, received_day, value, received_month, received_n of a ticket_frame (dims as ticket_month_dim)."""
-    day = f["received_at"].dt.normalize()
-    parts = []
-    for dim, col in [(d, d) for d in DIMENSIONS] + [("total", None)]:
-        keys = [day.rename("received_day"), f["received_month"]] + ([f[col]] if col else [])
-        n = f.groupby(keys, observed=True).size().rename("received_n").reset_index()
-        n["value"] = n[col].astype(object) if col else ""
-        n["dim"] = dim
-        parts.append(n[DAY_DIM_KEYS + ["received_n"]])
-    out = pd.concat(parts, ignore_index=True)
-    out["received_month"] = out["received_month"].astype(object)
-    return out
+def day_dim_counts(f: pd.DataFrame, weight: str | None = None) -> pd.DataFrame:
+    """Return dim, received_day, received_month, value, received_n of a ticket_frame (dims as ticket_month_dim), or
+    of a frame of received days whose `weight` column counts the tickets of each row."""
+    return by_dimension(f.assign(received_day=f["received_at"].dt.normalize()), ["received_day", "received_month"],
+                        weight)
 
 
 def close_tables(counts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -273,37 +275,30 @@ def close_tables(counts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return hist, daily
 
 
+def _days(values) -> pd.Series:
+    """Dates as the database returns them from func.date (SQLite: text) as datetime64 days."""
+    return pd.to_datetime(pd.Series(values, dtype=object).astype(str).str[:10], format="%Y-%m-%d")
+
+
 def close_counts_rows(conn: Connection) -> pd.DataFrame:
-    """close_counts of all tickets, grouped in the database by the days received and closed (an import that touched
-    some townships); the later day and close_days follow from the two days here."""
+    """close_counts of all tickets, from one GROUP BY in the database by the days received and closed (an import that
+    touched some townships)."""
     k = T.ticket
     group = [k.c.category, k.c.received_month, func.date(k.c.received_at), func.date(k.c.closed_at)]
     rows = conn.execute(select(*group, func.count()).where(k.c.closed_at.is_not(None)).group_by(*group)).fetchall()
-    frame = pd.DataFrame(rows, columns=["category", "received_month", "received_day", "closed_day", "tickets_n"])
-    received, closed = (pd.to_datetime(frame[c].astype(str).str[:10], format="%Y-%m-%d")
-                        for c in ("received_day", "closed_day"))
-    frame["close_day"] = _later(received, closed)
-    frame["close_days"] = (closed - received).dt.days.astype("int64")
-    frame["tickets_n"] = frame["tickets_n"].astype("int64")
-    return frame.groupby(CLOSE_KEYS, as_index=False)["tickets_n"].sum()
+    frame = pd.DataFrame(rows, columns=["category", "received_month", "received_at", "closed_at", "tickets_n"])
+    frame["received_at"], frame["closed_at"] = _days(frame["received_at"]), _days(frame["closed_at"])
+    return close_counts(frame, weight="tickets_n")
 
 
 def day_dim_rows(conn: Connection) -> pd.DataFrame:
     """day_dim_counts of all tickets, from one GROUP BY in the database (day x month x every dimension)."""
     k = T.ticket
-    group = [func.date(k.c.received_at), k.c.received_month] + [k.c[d] for d in DIMENSIONS]
+    group = [func.date(k.c.received_at), k.c.received_month, *[k.c[d] for d in DIMENSIONS]]
     rows = conn.execute(select(*group, func.count()).group_by(*group)).fetchall()
-    frame = pd.DataFrame(rows, columns=["received_day", "received_month", *DIMENSIONS, "received_n"])
-    frame["received_day"] = pd.to_datetime(frame["received_day"].astype(str).str[:10], format="%Y-%m-%d")
-    frame["received_n"] = frame["received_n"].astype("int64")
-    parts = []
-    for dim, col in [(d, d) for d in DIMENSIONS] + [("total", None)]:
-        keys = ["received_day", "received_month"] + ([col] if col else [])
-        n = frame.groupby(keys, as_index=False)["received_n"].sum()
-        n["value"] = n[col] if col else ""
-        n["dim"] = dim
-        parts.append(n[DAY_DIM_KEYS + ["received_n"]])
-    return pd.concat(parts, ignore_index=True)
+    frame = pd.DataFrame(rows, columns=["received_at", "received_month", *DIMENSIONS, "tickets_n"])
+    frame["received_at"] = _days(frame["received_at"])
+    return day_dim_counts(frame, weight="tickets_n")
 
 
 def member_daily_rows(conn: Connection, townships=None) -> pd.DataFrame:
