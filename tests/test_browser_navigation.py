@@ -8,6 +8,10 @@ def test_a_page_url_opened_first_on_a_fresh_server_shows_the_app_navigation(page
     with running_app(demo_url, tmp_path) as base:
         page.goto(base + "/coverage?township=411402002", wait_until="domcontentloaded")
         wait_ready(page)
+        # once in a clean-clone run the script state read "done" before the handed-over run had drawn the sidebar
+        # links: wait for them to appear (they must, with the names below), not only for the script state
+        page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stSidebar\"] [data-testid=\"stPageLink\"]').length > 0",
+                               timeout=20000)
         nav = page.get_by_test_id("stSidebar").get_by_test_id("stPageLink")
         names = [n.strip().splitlines()[-1] for n in nav.all_inner_texts()]  # icon ligature text first
         assert names[:2] == ["总览", "两新覆盖"]
