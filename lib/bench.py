@@ -150,6 +150,9 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     "lib.queries.outflow.at_risk_members": ("outflow_lists",),
     "lib.queries.briefing.outflow_by_destination": ("outflow_breakdowns",),
     "lib.queries.township.outflow_by_destination": ("outflow_breakdowns",),
+    # the pages' one read each: the cadres' structure (every chart of 干部结构), coverage (every chart of 两新覆盖)
+    "lib.queries.cadres.cadre_structure": ("cadre_breakdowns",),
+    "lib.queries.coverage.coverage_structure": ("coverage_breakdowns",),
     "lib.queries.cadres.cadre_shares_by_unit_type": ("cadre_breakdowns",),
     "lib.queries.cadres.cadre_retirements": ("cadre_breakdowns",),
     "lib.queries.cadres.cadres_by_age_gender": ("cadre_breakdowns",),
@@ -227,10 +230,13 @@ def ensure_demo(url: str, scale: str, *, force: bool = False, log=print) -> tupl
 
             found = conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == "demo_scale")).scalar()
             ready = summaries.is_ready(conn)
-        if found == scale and not ready and db.is_demo(engine) and not force:  # built before summaries existed
+        if found == scale and not ready and db.is_demo(engine) and not force:  # built before these summaries
             log("为已有的演示数据库生成汇总表…")
-            with engine.begin() as conn:
-                summaries.refresh(conn, [t.name for t in schema.CONTRACT_TABLES])
+            # in a child process, like the build: its memory is not the app's
+            import subprocess
+
+            subprocess.run([sys.executable, "-m", "lib.cli", "refresh", "--db",
+                            engine.url.render_as_string(hide_password=False)], cwd=ROOT, check=True)
             ready = True
         if found == scale and ready and db.is_demo(engine) and not force:
             log(f"复用已有的 {scale} 规模演示数据库：{engine.url.render_as_string(hide_password=True)}")

@@ -1,4 +1,4 @@
-"""Command line: `python -m lib.cli COMMAND`. Commands: init-db, demo, kpis, and those of PLUGINS.
+"""Command line: `python -m lib.cli COMMAND`. Commands: init-db, demo, refresh, kpis, and those of PLUGINS.
 
 A feature with its own commands lives in its own module with `register(add)`, where
 `add(name, handler, help)` returns the argparse sub-parser (with --db already added).
@@ -45,6 +45,23 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def cmd_refresh(args) -> int:
+    from lib import schema, summaries
+
+    engine = _engine(args)
+    try:
+        db.data_version(engine)
+    except db.DatabaseUnavailable as exc:
+        print(f"无法读取数据库：{exc}", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    with engine.begin() as conn:
+        summaries.clear(conn)
+        summaries.refresh(conn, [t.name for t in schema.CONTRACT_TABLES])
+    print(f"汇总表已重建，用时 {time.perf_counter() - started:.1f} 秒。", file=sys.stderr)
+    return 0
+
+
 def cmd_kpis(args) -> int:
     from lib.queries.kpis import compute_kpis
 
@@ -80,6 +97,7 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--scale", choices=["district", "city", "province"], default="district")
     sp.add_argument("--seed", type=int, default=2018)
     sp.add_argument("--force", action="store_true", help="即使库中有非演示数据也重建")
+    add("refresh", cmd_refresh, "重建汇总表（升级后或改了 settings.toml 的规则后）")
     sp = add("kpis", cmd_kpis, "以 JSON 输出总览指标")
     sp.add_argument("--township", help="乡镇代码（默认全区）")
     sp.add_argument("--as-of", help="数据截至日期 YYYY-MM-DD（默认：数据中最晚日期）")

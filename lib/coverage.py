@@ -37,9 +37,17 @@ def with_rates(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+COUNTS = ("enterprises_n", "with_org_n", "work_covered_n", "should_build_n")
+
+
 def totals(df: pd.DataFrame) -> dict:
     """Return the summed counts and rates of a coverage table (e.g. by township) as one dict."""
-    sums = {c: int(df[c].sum()) for c in ("enterprises_n", "with_org_n", "work_covered_n", "should_build_n")}
+    return totals_of(tuple(int(df[c].sum()) for c in COUNTS))
+
+
+def totals_of(counts: tuple[int, ...]) -> dict:
+    """Return COUNTS (enterprises, with an organization, work covered, should build) and both rates as one dict."""
+    sums = dict(zip(COUNTS, (int(n) for n in counts)))
     n = sums["enterprises_n"]
     sums["org_coverage_rate"] = sums["with_org_n"] / n if n else None
     sums["work_coverage_rate"] = sums["work_covered_n"] / n if n else None

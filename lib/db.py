@@ -32,6 +32,16 @@ def make_engine(url: str | None = None) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def reading(engine: Engine) -> Connection:
+    """Return a connection for reading (use it in a `with`). On PostgreSQL it is in autocommit: a read needs no
+    transaction (each statement sees what is committed, as under the default READ COMMITTED), so neither BEGIN nor
+    the ROLLBACK on release go to the server, two round trips fewer per query."""
+    conn = engine.connect()
+    if conn.dialect.name == "postgresql":
+        conn.execution_options(isolation_level="AUTOCOMMIT")
+    return conn
+
+
 def init_db(engine: Engine) -> None:
     """Create every table and index that does not exist yet, and the meta rows."""
     schema.metadata.create_all(engine)
@@ -137,7 +147,7 @@ def bump_version(conn: Connection, tables: list[str], source: str) -> int:
 def data_version(engine: Engine) -> int:
     """Return the data version; raises DatabaseUnavailable when the database or schema is missing."""
     try:
-        with engine.connect() as conn:
+        with reading(engine) as conn:
             value = conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == "data_version")).scalar()
     except Exception as exc:  # any driver error means the same thing to a page: no data to show
         raise DatabaseUnavailable(str(exc).splitlines()[0]) from exc
@@ -148,7 +158,7 @@ def data_version(engine: Engine) -> int:
 
 def is_demo(engine: Engine) -> bool:
     """Return True when the database holds generated demo data."""
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == "is_demo")).scalar() == "1"
 
 

@@ -86,6 +86,8 @@ enterprise = Table(
     _in("kind", ENTERPRISE_KINDS),
     CheckConstraint("employees_n >= 0 AND members_n >= 0"),
     Index("ix_enterprise_township_kind", "township_code", "kind"),
+    # the 应建未建 list: enterprises of a kind without an organization, or with a given one
+    Index("ix_enterprise_kind_org", "kind", "org_code", "members_n"),
 )
 
 member = Table(
@@ -354,6 +356,60 @@ ticket_dim_first = Table(
     Column("value", String(30), primary_key=True),
     Column("first_day", Date, nullable=False),
 )
+
+# Summaries of the small tables (cadres, "两新" organizations, outflow members; lib.small_summaries): events
+# per group (a dim and its key columns; '' where a group is not split by that column) on the day they happen, kept
+# three ways so that a count at any as-of date is read with index range scans only, never one seek per group:
+# - <subject>_group: one row per group, its counts that do not depend on the date, its first and last event day and
+#   its running totals on the last day (<count>_cum);
+# - <subject>_monthly: running totals at the end of every month from the group's first event month to its last;
+# - <subject>_daily: the counts of each day with events (<count>_n), keyed by day first: a few days of every group.
+# A running total at D is the group's total when D is on or after its last day, else the total at the end of the
+# month before D's month (D's own when D is a month's last day) plus the days after it up to D.
+
+
+def _rollup_tables(subject: str, keys: list[Column], counts: list[str], static: list[str] = ()) -> tuple[Table, ...]:
+    """Return the group, monthly and daily tables of a small-table summary (keys: the group key columns after dim)."""
+    def key_columns():
+        return [Column(k.name, k.type, primary_key=True) for k in keys]
+
+    group = Table(f"{subject}_group", metadata, Column("dim", String(10), primary_key=True), *key_columns(),
+                  *[Column(name, Integer, nullable=False) for name in static],
+                  Column("first_day", Date, nullable=True), Column("last_day", Date, nullable=True),
+                  *[Column(f"{c}_cum", Integer, nullable=False) for c in counts])
+    monthly = Table(f"{subject}_monthly", metadata, Column("dim", String(10), primary_key=True),
+                    Column("month_end", Date, primary_key=True), *key_columns(),
+                    *[Column(f"{c}_cum", Integer, nullable=False) for c in counts], sqlite_with_rowid=False)
+    daily = Table(f"{subject}_daily", metadata, Column("dim", String(10), primary_key=True),
+                  Column("day", Date, primary_key=True), *key_columns(),
+                  *[Column(f"{c}_n", Integer, nullable=False) for c in counts], sqlite_with_rowid=False)
+    return group, monthly, daily
+
+
+# cadres by birth date (born by D: in view; aged a or more at D: born on or before D minus a years). section: 1 for
+# 正科/副科, 0 for the other ranks. dims: 'age' (unit_type x gender), 'education' (value: education group), 'rank'
+# (value: rank, x unit_type), 'township' (value: township code, '' for 区直, x unit_type). unit_type: 'township'
+# (a township is set) or 'district' (区直). Counts: cadres, bachelor (大学本科 or 研究生).
+cadre_group, cadre_monthly, cadre_daily = _rollup_tables(
+    "cadre", [Column("section", Integer), Column("unit_type", String(10)), Column("gender", String(2)),
+              Column("value", String(20))], ["cadres", "bachelor"])
+# enterprises of a kind (非公企业, 社会组织) by the day their organization was founded. dims: 'township', 'industry',
+# 'size' (value: size band), 'total' (value ''). Static: enterprises, with a party-building instructor, with 3+ formal
+# members. Counts: covered (organization founded), covered with an instructor, covered with 3+ formal members.
+coverage_group, coverage_monthly, coverage_daily = _rollup_tables(
+    "coverage", [Column("kind", String(10)), Column("value", String(40))],
+    ["covered", "covered_instructor", "covered_eligible"],
+    ["enterprises_n", "instructor_n", "eligible_n"])
+# outflow members by the day they left (members; in_branch: assigned to an outflow branch) and the day they became at
+# risk of lost contact (失联风险: never contacted, or last contact more than outflow_contact_months before D; the
+# months used are kept in meta). dims: 'township', 'province', 'city' (dest_province x dest_city), 'branch', 'total'
+# (with cities and provinces: destinations reached, by the day the first member left for each).
+outflow_group, outflow_monthly, outflow_daily = _rollup_tables(
+    "outflow", [Column("township_code", String(20)), Column("dest_province", String(20)), Column("dest_city", String(30)),
+                Column("branch_code", String(30))], ["members", "at_risk", "in_branch", "cities", "provinces"])
+SMALL_SUMMARIES = (cadre_group, cadre_monthly, cadre_daily, coverage_group, coverage_monthly, coverage_daily,
+                   outflow_group, outflow_monthly, outflow_daily)
+
 SUMMARY_TABLES = (ticket_daily, member_daily, ticket_station_daily, ticket_town_daily, ticket_station, ticket_month_daily,
                   ticket_month_dim, ticket_close_hist, ticket_close_daily, ticket_day_dim, ticket_category_daily,
-                  ticket_dim_first)
+                  ticket_dim_first, *SMALL_SUMMARIES)

@@ -48,7 +48,7 @@ from lib import schema as T
 
 CHUNK = 12  # townships whose tickets are read at once when rebuilding (~20k tickets each at city scale)
 READY_KEY = "summaries"  # meta key: VERSION once refresh() has run on this database
-VERSION = "4"  # bumped when summary tables are added: older databases are rebuilt at their next refresh
+VERSION = "5"  # bumped when summary tables are added: older databases are rebuilt at their next refresh
 
 
 def _scope(column, townships):
@@ -358,6 +358,9 @@ def refresh(conn: Connection, tables: set[str] | list[str], townships: set[str] 
             closes, day_dims = [close_counts_rows(conn)], [day_dim_rows(conn)]
         if scope is None or "ticket" in touched:
             _replace_whole_area(conn, closes, day_dims)
+    from lib import small_summaries
+
+    small_summaries.refresh(conn, touched, everything)
     db.set_meta(conn, READY_KEY, VERSION)
 
 
@@ -390,10 +393,13 @@ def clear(conn: Connection) -> None:
     conn.execute(delete(T.meta).where(T.meta.c.key == READY_KEY))
 
 
+_READY_QUERY = select(T.meta.c.value).where(T.meta.c.key == READY_KEY)  # built once: every summary-backed query asks
+
+
 def is_ready(conn: Connection) -> bool:
     """Return True when refresh() has run on this database (the summaries can be read)."""
     try:
-        return conn.execute(select(T.meta.c.value).where(T.meta.c.key == READY_KEY)).scalar() == VERSION
+        return conn.execute(_READY_QUERY).scalar() == VERSION
     except Exception:  # noqa: BLE001 - no meta table: nothing is ready
         return False
 

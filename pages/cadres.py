@@ -5,7 +5,6 @@ import ui
 from lib import cached, cadres, charts, fmt, schema, tables
 from lib.charts import cadres as cad_charts
 from lib.queries import cadres as q
-from lib.scope import Scope
 
 ctx = ui.page_setup("page_cadres")
 t = ctx.t
@@ -16,12 +15,13 @@ section_only = view == "section"
 args = dict(scope=ctx.scope, as_of=ctx.as_of, section_only=section_only)
 st.caption(t("cad_scope_note", view=t(f"cad_view_{view}")))
 
-share_rows = cadres.shares(cached.query(q.cadre_shares_by_unit_type, **args))
+structure = cached.query(q.cadre_structure, **args)  # one read: every chart below follows from it
+share_rows = cadres.shares(q.unit_type_shares(structure))
 total = share_rows[share_rows["unit_type"] == "total"].iloc[0]
 if int(total["cadres_n"]) == 0:
     st.info(t("cad_no_cadres"))
     st.stop()
-retire = cached.query(q.cadre_retirements, **args)
+retire = q.retirements(structure)
 windows = cadres.retirement_windows(retire)
 
 # KPI cards: size, the two shares against their targets, retirements due
@@ -37,7 +37,7 @@ gender_names = {g: t(f"cad_gender_{g}") for g in schema.GENDERS}
 
 def rank_chart(title_key: str) -> None:
     """Draw cadres by rank (stacked by unit type in the district view) with its 口径 caption."""
-    ranks = cached.query(q.cadres_by_rank, **args)
+    ranks = q.rank_counts(structure)
     st.plotly_chart(cad_charts.rank_bars(
         ranks, ranks=schema.CADRE_RANKS, title=t(title_key), x_title=t("cad_rank_x"), y_title=t("cad_count_y"),
         unit_names=unit_names, rank_names={r: t(f"cad_rank_{r}") for r in schema.CADRE_RANKS}),
@@ -46,7 +46,7 @@ def rank_chart(title_key: str) -> None:
 
 left, right = st.columns([1, 1], gap="large")
 with left:
-    ages = cached.query(q.cadres_by_age_gender, **args)
+    ages = q.age_pyramid(structure)
     st.plotly_chart(cad_charts.age_pyramid(
         ages, title=t("cad_pyramid_title"), x_title=t("cad_pyramid_x"), y_title=t("cad_pyramid_y"),
         gender_names=gender_names, min_age=q.PYRAMID_MIN_AGE, max_age=q.PYRAMID_MAX_AGE, age_suffix=t("cad_age_suffix")),
@@ -56,13 +56,13 @@ with left:
         rank_chart("cad_rank_title_town")
         st.caption(t("cad_rank_caption_town"))
 with right:
-    bands = cached.query(q.cadres_by_age_band, **args)
+    bands = q.age_bands(structure)
     st.plotly_chart(cad_charts.count_bars(
         bands, category_col="age_band", title=t("cad_band_title"), x_title=t("cad_band_x"), y_title=t("cad_count_y"),
         category_names={b: t(f"cad_band_{b}") for b in q.AGE_BANDS}, lang=ctx.lang), key="cad_band_chart",
         config={"displayModeBar": False})
     st.caption(t("cad_band_caption"))
-    education = cached.query(q.cadres_by_education, **args)
+    education = q.education_counts(structure)
     st.plotly_chart(cad_charts.count_bars(
         education, category_col="education", title=t("cad_edu_title"), x_title=t("cad_edu_x"), y_title=t("cad_count_y"),
         category_names={e: t(f"cad_edu_{e}") for e in q.EDUCATION_GROUPS}, lang=ctx.lang), key="cad_edu_chart",
@@ -95,8 +95,7 @@ with left:
     metric = ui.url_choice("share", list(cadres.SHARE_KEYS), label=t("cad_township_metric"),
                            format_func=lambda k: t("cad_young_rate" if k == cadres.SHARE_KEYS[0] else "cad_bachelor_rate"))
     metric_name = t("cad_young_rate" if metric == cadres.SHARE_KEYS[0] else "cad_bachelor_rate")
-    towns = cadres.township_shares(cached.query(q.cadre_shares_by_township, scope=Scope.all(), as_of=ctx.as_of,
-                                                section_only=section_only), ctx.townships)
+    towns = cadres.township_shares(q.township_shares(structure), ctx.townships)
     goal = cadres.share_target(metric)
     event = st.plotly_chart(charts.township_bars(
         towns, value_col=metric, title=t("cad_township_title", share=metric_name),

@@ -6,8 +6,6 @@ from lib import cached, coverage, fmt, tables
 from lib import charts
 from lib.charts import coverage as cov_charts
 from lib.queries import coverage as q
-from lib.rules import minus_years
-from lib.scope import Scope
 
 ctx = ui.page_setup("page_coverage")
 t = ctx.t
@@ -23,10 +21,11 @@ kind_name, measure_name = t(f"cov_kind_{kind}"), t(f"cov_measure_{measure}")
 kind_word = t(f"cov_kindword_{kind}")  # the kind inside a sentence (lower case in English)
 
 # KPI cards of the scope, against a year earlier
-by_town_all = coverage.with_rates(cached.query(q.coverage_by_township, scope=Scope.all(), as_of=ctx.as_of, kind=kind))
-in_scope = cached.query(q.coverage_by_township, scope=ctx.scope, as_of=ctx.as_of, kind=kind)
-before = cached.query(q.coverage_by_township, scope=ctx.scope, as_of=minus_years(ctx.as_of, 1), kind=kind)
-ui.kpi_board(coverage.kpi_cards(coverage.totals(in_scope), coverage.totals(before), kind=kind, lang=ctx.lang),
+LIMIT = 2000  # rows of the 应建未建 list
+structure = cached.query(q.coverage_structure, scope=ctx.scope, as_of=ctx.as_of, kind=kind, limit=LIMIT)  # all below
+by_town_all = coverage.with_rates(q.townships_frame(structure, ctx.townships))
+current = coverage.totals_of(structure.totals)
+ui.kpi_board(coverage.kpi_cards(current, coverage.totals_of(structure.totals_year_ago), kind=kind, lang=ctx.lang),
              delta_label=t("vs_last_year"))
 
 # by township (all townships, the selected one highlighted) and over time
@@ -46,8 +45,7 @@ with town_col:
     if clicked and clicked != ctx.township:
         ui.open_township(clicked)
 with trend_col:
-    founded = cached.query(q.coverage_founded_by_month, scope=ctx.scope, as_of=ctx.as_of, kind=kind)
-    series = coverage.coverage_over_time(founded, as_of=ctx.as_of, freq="quarter")
+    series = coverage.coverage_over_time(q.founded_frame(structure), as_of=ctx.as_of, freq="quarter")
     org_goal = coverage.target(kind, "org")
     if series.empty:
         st.info(t("cov_trend_empty", kind=kind_word))
@@ -63,13 +61,13 @@ with trend_col:
 status_names = {c: t(f"cov_status_{c}") for c in cov_charts.STATUS_COLOURS}
 industry_col, size_col = st.columns([1, 1], gap="large")
 with industry_col:
-    industries = coverage.with_rates(cached.query(q.coverage_by_industry, scope=ctx.scope, as_of=ctx.as_of, kind=kind))
+    industries = coverage.with_rates(q.industries_frame(structure))
     st.plotly_chart(cov_charts.coverage_stack(
         industries, category_col="industry", title=t("cov_industry_title", kind=kind_word),
         x_title=t("cov_count_axis"), status_names=status_names, rate_name=t("cov_rate_short")),
         key="cov_industry_chart", config={"displayModeBar": False})
 with size_col:
-    sizes = coverage.with_rates(cached.query(q.coverage_by_size, scope=ctx.scope, as_of=ctx.as_of, kind=kind))
+    sizes = coverage.with_rates(q.sizes_frame(structure))
     st.plotly_chart(cov_charts.coverage_stack(
         sizes, category_col="size_band", title=t("cov_size_title", kind=kind_word), x_title=t("cov_count_axis"),
         status_names=status_names, rate_name=t("cov_rate_short"),
@@ -78,9 +76,8 @@ with size_col:
 st.caption(t("cov_stack_caption", kind=kind_word))
 
 # 应建未建
-LIMIT = 2000
-raw = cached.query(q.should_build_list, scope=ctx.scope, as_of=ctx.as_of, kind=kind, limit=LIMIT)
-n_should = int(coverage.totals(in_scope)["should_build_n"])
+raw = q.should_build_frame(structure)
+n_should = current["should_build_n"]
 st.subheader(t("cov_list_title", n=fmt.num(n_should)))
 if raw.empty:
     st.success(t("cov_list_none", kind=kind_word), icon=":material/check_circle:")

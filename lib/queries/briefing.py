@@ -10,7 +10,7 @@ from datetime import date, datetime
 import pandas as pd
 from sqlalchemy import Engine, and_, func, select, true
 
-from lib import schema as T
+from lib import db, schema as T
 from lib.queries.common import count_if, day_end, read
 from lib.queries.outflow import at_risk
 from lib.rules import minus_years
@@ -27,7 +27,7 @@ def district_name(engine: Engine) -> str | None:
     from lib.places import DISTRICT_NAME
 
     m = T.meta
-    with engine.connect() as conn:
+    with db.reading(engine) as conn:
         rows = dict(conn.execute(select(m.c.key, m.c.value).where(m.c.key.in_(("district_name", "is_demo")))).all())
     if rows.get("district_name"):
         return rows["district_name"]

@@ -3,37 +3,41 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, Select, func, select
+from sqlalchemy import Connection, Engine, Select, func, select
 
-from lib import schema
+from lib import db, schema
 from lib.scope import Scope
 
 T = schema
 
 
-def read(engine: Engine, stmt: Select) -> pd.DataFrame:
-    """Return the rows of `stmt` as a DataFrame."""
-    names, rows = read_rows(engine, stmt)
+def read(engine: Engine, stmt: Select, params: dict | None = None) -> pd.DataFrame:
+    """Return the rows of `stmt` (with bound `params`, if any) as a DataFrame."""
+    names, rows = read_rows(engine, stmt, params)
     if not rows or len(set(names)) < len(names):
         return pd.DataFrame(rows, columns=names)
     # column by column: pandas would otherwise probe every Row object for dict- and namedtuple-ness
     return pd.DataFrame({name: list(values) for name, values in zip(names, zip(*rows))})
 
 
-def read_rows(engine: Engine, stmt: Select) -> tuple[list[str], list[tuple]]:
-    """Return the column names and the rows (tuples) of `stmt`: for results of a few rows that are completed
-    and sorted in Python before one DataFrame is built (each pandas operation costs ~0.2-0.5 ms)."""
-    with engine.connect() as conn:
-        result = conn.execute(stmt)
+def read_rows(source: Engine | Connection, stmt: Select, params: dict | None = None) -> tuple[list[str], list[tuple]]:
+    """Return the column names and the rows (tuples) of `stmt` (with bound `params`, if any), on an engine or in an
+    open connection: for results of a few rows that are completed and sorted in Python before one DataFrame is
+    built (each pandas operation costs ~0.2-0.5 ms)."""
+    if isinstance(source, Connection):
+        result = source.execute(stmt, params or {})
         return list(result.keys()), [tuple(row) for row in result.fetchall()]
+    with db.reading(source) as conn:
+        return read_rows(conn, stmt, params)
 
 
 def frame(names: list[str], rows: list[tuple]) -> pd.DataFrame:
     """Return `rows` as a DataFrame; columns named *_n are counts (int64, also when there are no rows)."""
     columns = list(zip(*rows)) if rows else [()] * len(names)
-    return pd.DataFrame({name: pd.Series([int(v or 0) for v in values], dtype="int64") if name.endswith("_n")
-                         else list(values) for name, values in zip(names, columns)})
+    return pd.DataFrame({name: np.fromiter((int(v or 0) for v in values), dtype="int64", count=len(values))
+                         if name.endswith("_n") else list(values) for name, values in zip(names, columns)}, copy=False)
 
 
 def frame_in_order(names: list[str], rows: list[tuple], order) -> pd.DataFrame:
@@ -66,7 +70,7 @@ def latest_date(engine: Engine) -> date | None:
         func.max(T.party_org.c.founded_on),
     )
     found: list[date] = []
-    with engine.connect() as conn:
+    with db.reading(engine) as conn:
         for expr in candidates:
             value = conn.execute(select(expr)).scalar()
             if value is None:
@@ -79,7 +83,7 @@ def latest_date(engine: Engine) -> date | None:
 
 def earliest_date(engine: Engine) -> date | None:
     """Return the day the first ticket was received (the start of the as-of date range), or None."""
-    with engine.connect() as conn:
+    with db.reading(engine) as conn:
         value = conn.execute(select(func.min(T.ticket.c.received_at))).scalar()
     if value is None:
         return None

@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Engine, func, select
 
-from lib import schema as T
+from lib import db, schema as T
 
 # indicator family -> the column whose earliest value is the family's first day of data
 FIRST_COLUMNS = {
@@ -28,6 +28,6 @@ def _day(value) -> date | None:
 def first_dates(engine: Engine) -> dict[str, date | None]:
     """Return {family: first day of its data, None without rows} for every family of FIRST_COLUMNS, in one query."""
     stmt = select(*[select(func.min(col)).scalar_subquery().label(name) for name, col in FIRST_COLUMNS.items()])
-    with engine.connect() as conn:
+    with db.reading(engine) as conn:
         row = conn.execute(stmt).one()
     return {name: _day(row._mapping[name]) for name in FIRST_COLUMNS}

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from lib import schema
+from lib import db, schema
 from lib.scope import Scope
 
 
@@ -19,7 +19,7 @@ def import_history(engine: Engine, *, scope: Scope, as_of: date | None = None, l
     log = schema.import_log
     stmt = select(log.c.imported_at, log.c.file_name, log.c.file_sha256, log.c.rows_json, log.c.imported_by) \
         .order_by(log.c.id.desc()).limit(limit)
-    with engine.connect() as conn:
+    with db.reading(engine) as conn:
         rows = conn.execute(stmt).mappings().all()
     out = pd.DataFrame([dict(r) for r in rows],
                        columns=["imported_at", "file_name", "file_sha256", "rows_json", "imported_by"])
@@ -30,7 +30,7 @@ def import_history(engine: Engine, *, scope: Scope, as_of: date | None = None, l
 def table_status(engine: Engine, *, scope: Scope, as_of: date | None = None) -> pd.DataFrame:
     """Return one row per contract table: table_name, rows_n, loaded_at (last load), source."""
     load = schema.table_load
-    with engine.connect() as conn:
+    with db.reading(engine) as conn:
         loads = {r.table_name: r for r in conn.execute(select(load)).all()}
         rows = []
         for t in schema.CONTRACT_TABLES:

@@ -6,6 +6,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Engine
 
+from lib import db
 from lib.queries.cadres import cadre_summary
 from lib.queries.common import latest_date
 from lib.queries.coverage import coverage_summary
@@ -28,7 +29,7 @@ def org_summary(engine: Engine, *, scope: Scope, as_of: date, by_township: bool 
     """Return what lib.queries.orgs.org_summary returns, members_n read from the member_daily summary when maintained."""
     from lib import summaries
 
-    with engine.connect() as conn:
+    with db.reading(engine) as conn:
         if not summaries.is_ready(conn):
             members = None
         else:

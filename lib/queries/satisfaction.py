@@ -6,7 +6,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Engine, and_, func, select
 
-from lib import schema as T
+from lib import db, schema as T
 from lib.queries.common import count_if, day_end, read, summary_select
 from lib.scope import Scope
 
@@ -14,7 +14,7 @@ from lib.scope import Scope
 def latest_period(engine: Engine, *, scope: Scope, as_of: date) -> str | None:
     """Return the latest survey period ending on or before as_of in scope, e.g. 2018Q3."""
     s = T.survey
-    with engine.connect() as conn:
+    with db.reading(engine) as conn:
         end = conn.execute(select(func.max(s.c.period_end)).where(scope.where(s.c.township_code), s.c.period_end <= as_of)).scalar()
         if end is None:
             return None
@@ -67,7 +67,7 @@ def ticket_ratings_by_month(engine: Engine, *, scope: Scope, as_of: date) -> pd.
 
     from lib import summaries
 
-    with engine.connect() as conn:
+    with db.reading(engine) as conn:
         ready = summaries.is_ready(conn)
         if ready:
             c = T.ticket_month_dim

@@ -13,7 +13,7 @@ from sqlalchemy import Date, Engine, Integer, and_, bindparam, case, func, or_, 
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
-from lib import schema as T
+from lib import db, schema as T
 from lib.queries.common import count_if, day_end, read
 from lib.queries.tickets import closed_by, on_time, on_time_base, open_overdue
 from lib.rules import minus_months
@@ -64,7 +64,7 @@ def window_start(as_of: date, months: int) -> date:
 def summaries_ready(engine: Engine) -> bool:
     from lib import summaries
 
-    with engine.connect() as conn:
+    with db.reading(engine) as conn:
         return summaries.is_ready(conn)
 
 
@@ -138,7 +138,7 @@ def on_time_by_month(engine: Engine, *, scope: Scope, as_of: date, months: int =
               .where(c.c.dim == "total", scope.where(c.c.township_code),
                      c.c.received_month >= window_start(as_of, months).strftime("%Y-%m"),
                      c.c.received_month <= as_of.strftime("%Y-%m")).subquery("groups"))
-    with engine.connect() as conn:
+    with db.reading(engine) as conn:
         d = summaries.latest_rows(conn, T.ticket_month_daily, groups, ["township_code", "received_month"],
                                   ["received_cum", "on_time_cum", "settled_cum"], as_of)
     stmt = (select(d.c.received_month.label("month"), cast_int(func.sum(d.c.on_time_cum)).label("tickets_on_time_n"),
@@ -186,7 +186,7 @@ def _station_latest(engine: Engine, scope: Scope, as_of: date, by_township: bool
         s = T.ticket_station
         groups = select(s.c.township_code, s.c.station).where(scope.where(s.c.township_code)).subquery("groups")
         table, keys = T.ticket_station_daily, ["township_code", "station"]
-    with engine.connect() as conn:
+    with db.reading(engine) as conn:
         d = summaries.latest_rows(conn, table, groups, keys,
                                   ["year", "received_ytd", "on_time_ytd", "settled_ytd", "received_cum",
                                    "recv_closed_cum", "due_cum", "due_closed_cum"], as_of)
@@ -267,7 +267,7 @@ def tickets_by_category_township(engine: Engine, *, scope: Scope, as_of: date) -
     # the (township, category) pairs received by as_of; per pair its latest year-to-date count on or before as_of
     groups = (select(f.c.township_code, f.c.value.label("category"))
               .where(f.c.dim == "category", scope.where(f.c.township_code), f.c.first_day <= as_of).subquery("groups"))
-    with engine.connect() as conn:
+    with db.reading(engine) as conn:
         d = summaries.latest_rows(conn, T.ticket_category_daily, groups, ["township_code", "category"],
                                   ["year", "received_ytd"], as_of)
     stmt = (select(d.c.category, d.c.township_code, t.c.name, cast_int(d.c.received_ytd).label("tickets_n"))

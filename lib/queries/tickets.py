@@ -6,7 +6,7 @@ from datetime import date, datetime
 import pandas as pd
 from sqlalchemy import Engine, and_, or_
 
-from lib import schema as T
+from lib import db, schema as T
 from lib.queries.common import count_if, day_end, read, summary_select
 from lib.scope import Scope
 
@@ -40,7 +40,7 @@ def ticket_summary(engine: Engine, *, scope: Scope, as_of: date, by_township: bo
     """
     from lib import summaries
 
-    with engine.connect() as conn:
+    with db.reading(engine) as conn:
         if summaries.is_ready(conn):
             return summaries.ticket_counts(conn, townships=scope.townships, as_of=as_of, by_township=by_township)
     return ticket_summary_raw(engine, scope=scope, as_of=as_of, by_township=by_township)
