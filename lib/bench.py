@@ -152,7 +152,7 @@ DOMAINS: dict[str, tuple[str, ...]] = {
     "lib.queries.township.outflow_by_destination": ("outflow_breakdowns",),
     # the pages' one read each: the cadres' structure (every chart of 干部结构), coverage (every chart of 两新覆盖)
     "lib.queries.cadres.cadre_structure": ("cadre_breakdowns",),
-    "lib.queries.coverage.coverage_structure": ("coverage_breakdowns",),
+    "lib.queries.coverage.coverage_structure": ("coverage_breakdowns", "coverage_year_ago", "coverage_lists"),
     "lib.queries.cadres.cadre_shares_by_unit_type": ("cadre_breakdowns",),
     "lib.queries.cadres.cadre_retirements": ("cadre_breakdowns",),
     "lib.queries.cadres.cadres_by_age_gender": ("cadre_breakdowns",),
@@ -471,7 +471,7 @@ DOMAIN_TABLES = {
     "services": ("ticket_services",), "ratings": ("ticket_services",), "categories": ("ticket_services",),
     "coverage_breakdowns": ("enterprise", "party_org"), "outflow_breakdowns": ("outflow", "party_org", "township"),
     "cadre_breakdowns": ("cadre",), "surveys": ("survey", "township"), "petitions": ("petition", "township"),
-    "coverage_lists": ("enterprise", "party_org", "township"),
+    "coverage_lists": ("enterprise", "party_org", "township"), "coverage_year_ago": ("enterprise", "party_org"),
     "outflow_lists": ("outflow", "party_org", "township", "member_contacts"),
 }
 LIST_LIMIT = 2000  # the lists' default limit (the pages ask for 200; the sort is the work either way)
@@ -564,6 +564,12 @@ def _pandas_domain(domain: str, f: dict[str, pd.DataFrame], as_of: date, period:
             flags.groupby(key)[["cov", "work", "sb"]].agg(["size", "sum"])
         c = e[covered]
         c.groupby([c["founded_on"].dt.year, c["founded_on"].dt.month]).size()
+    elif domain == "coverage_year_ago":  # the totals a year earlier (the KPI cards' comparison)
+        e = f["enterprise"][f["enterprise"]["kind"] == "非公企业"].merge(
+            f["party_org"][["code", "founded_on"]], left_on="org_code", right_on="code", how="left")
+        covered = e["founded_on"].notna() & (e["founded_on"] <= pd.Timestamp(minus_years(as_of, 1)))
+        e.assign(cov=covered, work=covered | (e["instructor"].notna() & (e["instructor"] != "")),
+                 sb=(e["members_n"] >= 3) & ~covered)[["cov", "work", "sb"]].agg(["size", "sum"])
     elif domain == "outflow_breakdowns":
         o = f["outflow"][f["outflow"]["out_on"] <= cut]
         o = o.assign(risk=o["last_contact_on"].isna() | (o["last_contact_on"] < pd.Timestamp(minus_months(as_of, 6))))
@@ -691,6 +697,11 @@ def _duckdb_sql(domain: str, as_of: date, period: str | None) -> list[str]:
                 f"SELECT {band}, {counts} {base} GROUP BY 1",
                 f"SELECT year(o.founded_on), month(o.founded_on), count(*) FROM enterprise e JOIN party_org o "
                 f"ON e.org_code = o.code WHERE e.kind = '非公企业' AND o.founded_on <= DATE '{d}' GROUP BY 1, 2 ORDER BY 1, 2"]
+    if domain == "coverage_year_ago":
+        cov = f"(o.code IS NOT NULL AND o.founded_on <= DATE '{minus_years(as_of, 1).isoformat()}')"
+        return [f"SELECT count(*), count(*) FILTER (WHERE {cov}), count(*) FILTER (WHERE {cov} OR coalesce(instructor, '') "
+                f"<> ''), count(*) FILTER (WHERE members_n >= 3 AND NOT {cov}) FROM enterprise e LEFT JOIN party_org o "
+                f"ON e.org_code = o.code WHERE e.kind = '非公企业'"]
     if domain == "outflow_breakdowns":
         cut = minus_months(as_of, 6).isoformat()
         risk = f"count(*) FILTER (WHERE last_contact_on IS NULL OR last_contact_on < DATE '{cut}')"

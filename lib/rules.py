@@ -55,3 +55,18 @@ def recommended_org(formal_members_n: int) -> str:
 
 
 SHOULD_BUILD_MIN_MEMBERS = 3  # 3+ formal members must form their own organization
+
+# Groups the pages count by, defined once for the SQL (CASE) and for the summaries built in Python
+EDUCATION_GROUPS = ("研究生", "大学本科", "大专", "中专及以下")  # the first three as they are, the rest together
+SIZE_BANDS = ("<50", "50-99", "100-499", "500+")  # 从业人员数
+SIZE_BAND_STARTS = (50, 100, 500)  # the first employees count of each band after the first
+
+
+def education_group(education: str) -> str:
+    """Return the group of EDUCATION_GROUPS an education of the contract belongs to."""
+    return education if education in EDUCATION_GROUPS[:-1] else EDUCATION_GROUPS[-1]
+
+
+def size_band(employees_n: int) -> str:
+    """Return the band of SIZE_BANDS of an enterprise with `employees_n` employees."""
+    return SIZE_BANDS[sum(1 for start in SIZE_BAND_STARTS if employees_n >= start)]

@@ -28,11 +28,9 @@ from sqlalchemy import Date, Integer, String, select, type_coerce
 from sqlalchemy.engine import Connection
 
 from lib import schema as T
-from lib.rules import minus_months
+from lib.rules import education_group, minus_months, size_band
 
 OUTFLOW_MONTHS_KEY = "summaries_outflow_months"  # meta: outflow_contact_months the at-risk days were computed with
-EDUCATION_GROUPS = ("研究生", "大学本科", "大专", "中专及以下")  # lib.queries.cadres groups the rest as 中专及以下
-SIZE_BANDS = ("<50", "50-99", "100-499", "500+")  # 从业人员: lib.queries.coverage.SIZE_BANDS
 
 
 @dataclass(frozen=True)
@@ -55,15 +53,6 @@ SUBJECTS = {
                        ("township_code", "dest_province", "dest_city", "branch_code"),
                        ("members", "at_risk", "in_branch", "cities", "provinces")),
 }
-
-
-def education_group(education: str) -> str:
-    return education if education in EDUCATION_GROUPS[:3] else EDUCATION_GROUPS[3]
-
-
-def size_band(employees_n: int) -> str:
-    return SIZE_BANDS[0] if employees_n < 50 else SIZE_BANDS[1] if employees_n < 100 else \
-        SIZE_BANDS[2] if employees_n < 500 else SIZE_BANDS[3]
 
 
 def month_before(day: date) -> date:
@@ -265,16 +254,18 @@ def outflow_months(conn: Connection) -> int | None:
 
 @functools.lru_cache(maxsize=256)
 def counts_statement(subject: str, filters: tuple[tuple[str, str], ...], dims: tuple[tuple[int, tuple[int, ...]], ...],
-                     extra_ready: tuple[tuple[str, str], ...] = ()):
+                     extra_ready: tuple[tuple[str, str], ...] = (), series: tuple[int, ...] = ()):
     """Return one statement (UNION ALL) reading groups of `subject`, and their running totals at some days.
 
     Bound parameters: dim_<j> for each j of `dims` ((days_n, windows) per dim), with month_<j>_<i> for each of its
     days_n days (the month-end snapshot of day i) and day_<j>_<i> for each i of `windows` (the days that are not a
-    month's last day); one named after each column of `filters` ((column, '=' or 'in'): the groups wanted); and
-    ready_version (lib.summaries.VERSION), ready_<key> for each (meta key, parameter) of `extra_ready`.
+    month's last day); until_<j> for each j of `series`; one named after each column of `filters` ((column, '='
+    or 'in'): the groups wanted); ready_version (lib.summaries.VERSION), ready_<key> for each (meta key,
+    parameter) of `extra_ready`.
     Rows: part 'g' for each group (its last_day, running totals on that day, static counts), 'm' for each of its
-    month-end snapshots asked for, 'd' for each of its days in a window (the day's own counts); none at all when
-    the summaries are not ready. Built once per shape: building it costs more than running it."""
+    month-end snapshots asked for, 'd' for each of its days in a window (the day's own counts), 's' for each of
+    its snapshots up to until_<j> (the dims j of `series`); none at all when the summaries are not ready.
+    Built once per shape: building it costs more than running it."""
     from sqlalchemy import and_, bindparam, exists, literal, null, union_all
 
     from lib import summaries
@@ -305,24 +296,29 @@ def counts_statement(subject: str, filters: tuple[tuple[str, str], ...], dims: t
             parts.append(part("d", d, d.c.day, [d.c[f"{c}_n"] for c in s.counts], no_static)
                          .where(d.c.dim == wanted[j], *where(d), d.c.day > months[i],
                                 d.c.day <= bindparam(f"day_{j}_{i}", type_=Date)))
+        if j in series:
+            parts.append(part("s", mo, mo.c.month_end, [mo.c[f"{c}_cum"] for c in s.counts], no_static)
+                         .where(mo.c.dim == wanted[j], *where(mo), mo.c.month_end <= bindparam(f"until_{j}", type_=Date)))
     return union_all(*parts)
 
 
 @dataclass
 class Groups:
     """The groups of one dim read by counts_at: per group key (dim, *keys), its running totals at each day asked
-    for (`at[key][i]`: one value per count) and its static counts (`static[key]`)."""
+    for (`at[key][i]`: one value per count), its static counts (`static[key]`) and, when asked for, its running
+    totals at each month end up to a day (`series[key]`: (month_end, values), oldest first)."""
 
     at: dict[tuple, list[tuple[int, ...]]]
     static: dict[tuple, tuple[int, ...]]
+    series: dict[tuple, list[tuple[date, tuple[int, ...]]]]
 
 
 def counts_at(conn: Connection, subject: str, dims: dict[str, list[date]], filters: dict[str, object] | None = None,
-              extra_ready: dict[str, str] | None = None) -> dict[str, Groups] | None:
+              extra_ready: dict[str, str] | None = None, series: dict[str, date] | None = None) -> dict[str, Groups] | None:
     """Return, for each dim of `dims`, its groups of `subject` ('cadre', 'coverage', 'outflow') whose columns equal
-    the values of `filters` (a list: one of them) with their running totals at each of that dim's days; None when
-    the summaries are not maintained (or not for `extra_ready`: meta key -> value) or no group matches (the caller
-    then reads the raw rows)."""
+    the values of `filters` (a list: one of them) with their running totals at each of that dim's days and, for
+    the dims of `series`, at every month end up to the day given; None when the summaries are not maintained (or
+    not for `extra_ready`: meta key -> value) or no group matches (the caller then reads the raw rows)."""
     from lib import summaries
 
     s = SUBJECTS[subject]
@@ -332,15 +328,18 @@ def counts_at(conn: Connection, subject: str, dims: dict[str, list[date]], filte
     windows = {dim: tuple(i for i, (day, month) in enumerate(zip(days, snapshots[dim])) if day != month)
                for dim, days in dims.items()}
     extra = tuple(sorted((extra_ready or {}).items()))
+    series = series or {}
     stmt = counts_statement(subject, tuple((c, "in" if isinstance(v, (list, tuple)) else "=") for c, v in filters.items()),
                             tuple((len(dims[dim]), windows[dim]) for dim in names),
-                            tuple((k, f"ready_{k}") for k, _ in extra))
+                            tuple((k, f"ready_{k}") for k, _ in extra), tuple(names.index(dim) for dim in series))
     params = {c: list(v) if isinstance(v, (list, tuple)) else v for c, v in filters.items()}
     params.update({"ready_version": summaries.VERSION, **{f"ready_{k}": v for k, v in extra}})
     for j, dim in enumerate(names):
         params[f"dim_{j}"] = dim
         params.update({f"month_{j}_{i}": month for i, month in enumerate(snapshots[dim])})
         params.update({f"day_{j}_{i}": dims[dim][i] for i in windows[dim]})
+        if dim in series:
+            params[f"until_{j}"] = series[dim]
     try:
         rows = conn.execute(stmt, params).fetchall()
     except Exception:  # noqa: BLE001 - a database from before these summaries: no tables yet
@@ -352,6 +351,7 @@ def counts_at(conn: Connection, subject: str, dims: dict[str, list[date]], filte
     static: dict[tuple, tuple] = {}
     snapshot: dict[tuple, tuple] = {}
     increments: dict[tuple, dict[date, tuple]] = {}  # a day read by two overlapping windows counts once
+    month_ends: dict[tuple, list] = {}
     for row in rows:
         key = tuple(row[2:2 + n_keys])
         values = row[2 + n_keys:2 + n_keys + n_counts]
@@ -360,12 +360,14 @@ def counts_at(conn: Connection, subject: str, dims: dict[str, list[date]], filte
             static[key] = tuple(row[2 + n_keys + n_counts:])
         elif row[0] == "m":
             snapshot[key, day_of(row[1])] = tuple(values)
-        else:
+        elif row[0] == "d":
             increments.setdefault(key, {})[day_of(row[1])] = values
+        else:
+            month_ends.setdefault(key, []).append((day_of(row[1]), tuple(values)))
     if not last:
         return None
     zero = (0,) * n_counts
-    out = {dim: Groups({}, {}) for dim in names}
+    out = {dim: Groups({}, {}, {}) for dim in names}
     for key, last_day in last.items():
         dim = key[0]
         final, seen = finals[key], increments.get(key)
@@ -389,6 +391,8 @@ def counts_at(conn: Connection, subject: str, dims: dict[str, list[date]], filte
                 per_day.append(start)
         out[dim].at[key] = per_day
         out[dim].static[key] = static[key]
+        if dim in series:
+            out[dim].series[key] = sorted(month_ends.get(key, ()))
     return out
 
 

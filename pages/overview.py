@@ -58,12 +58,14 @@ with chart_col:
     clicked = ui.selected_township(event)
 with map_col:
     polygons, approximate = geo.township_polygons(ctx.townships)
+    # as tall as the ranking beside it for a district; a city's 160 bars would make a map of 4,000 px: capped
+    map_height = min(max(420, 26 * len(by_township) + 90), 640)
     deck = maps.township_map(
         by_township.rename(columns={"township_code": "code"}), polygons, value_col=metric,
         value_label=ctx.t(f"kpi_{metric}"), value_format="{:.1%}" if is_rate else "{:,.0f}",
-        no_data_label=ctx.t("no_data"), selected_code=ctx.township, height_px=max(420, 26 * len(by_township) + 90))
+        no_data_label=ctx.t("no_data"), selected_code=ctx.township, width_px=600, height_px=map_height)
     map_event = st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object", key="ranking_map",
-                                height=max(420, 26 * len(by_township) + 90))
+                                height=map_height)
     clicked = clicked or maps.selected_township_code(map_event)
     legend = " ".join(f"<span style='display:inline-block;width:12px;height:12px;background:{colour};"
                       f"margin:0 3px 0 10px;vertical-align:middle'></span>{label}"

@@ -161,3 +161,25 @@ def test_the_list_references_return_the_rows_the_pages_list(demo_url):
     rows = con.execute(risk_sql).fetchall()
     assert [(r[0], r[9]) for r in rows] == list(zip(ours["id_number"], ours["phone"].where(ours["phone"].notna(), None)))
     assert len(ours) == outflow_totals(engine, scope=Scope.all(), as_of=as_of)["at_risk_n"]
+
+
+def test_the_coverage_reference_counts_the_year_earlier_totals_the_page_shows(demo_url):
+    """coverage_structure also gives the totals a year earlier (KPI cards): its reference computes the same."""
+    from datetime import date
+
+    import duckdb
+
+    from lib import db
+    from lib.queries.coverage import coverage_structure
+    from lib.scope import Scope
+
+    engine = db.make_engine(demo_url)
+    con = duckdb.connect()
+    for table in bench.DOMAIN_TABLES["coverage_year_ago"]:
+        con.register(table, bench.read_raw(engine, table))
+    [sql] = bench._duckdb_sql("coverage_year_ago", date(2018, 12, 31), None)
+    ours = coverage_structure(engine, scope=Scope.all(), as_of=date(2018, 12, 31), kind="非公企业")
+    assert con.execute(sql).fetchone() == ours.totals_year_ago
+    assert ours.totals_year_ago != ours.totals  # a year earlier is another answer
+    assert {"coverage_breakdowns", "coverage_year_ago", "coverage_lists"} == set(
+        bench.DOMAINS["lib.queries.coverage.coverage_structure"])

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, and_, func
 
 from lib import db, schema as T
 from lib.queries.common import count_if, frame, frame_in_order, read_rows, summary_select
-from lib.rules import minus_years
+from lib.rules import EDUCATION_GROUPS, minus_years
 from lib.scope import Scope
 
 
@@ -62,7 +62,6 @@ def cadre_summary_raw(engine: Engine, *, scope: Scope, as_of: date, by_township:
 
 AGE_BANDS = ("≤35", "36-40", "41-45", "46-50", "51-55", "56+")
 BAND_STARTS = (0, 36, 41, 46, 51, 56)  # the youngest age of each of AGE_BANDS
-EDUCATION_GROUPS = ("研究生", "大学本科", "大专", "中专及以下")
 UNIT_TYPES = ("township", "district")  # 乡镇/街道 (a township is set) and 区直 (no township)
 PYRAMID_MIN_AGE, PYRAMID_MAX_AGE = 20, 65  # ages outside are counted at the ends (≤20, ≥65)
 RETIREMENT_YEARS = (1, 2, 3)
@@ -123,7 +122,7 @@ def _education_group():
     from sqlalchemy import case
 
     e = T.cadre.c.education
-    return case((e == "研究生", "研究生"), (e == "大学本科", "大学本科"), (e == "大专", "大专"), else_="中专及以下")
+    return case(*[(e == group, group) for group in EDUCATION_GROUPS[:-1]], else_=EDUCATION_GROUPS[-1])
 
 
 def _unit_type():

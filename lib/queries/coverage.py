@@ -16,7 +16,7 @@ from sqlalchemy import Date, Engine, Integer, and_, or_
 
 from lib import db, schema as T
 from lib.queries.common import count_if, frame, frame_in_order, read, read_rows, summary_select, townships_select
-from lib.rules import SHOULD_BUILD_MIN_MEMBERS, minus_years
+from lib.rules import SHOULD_BUILD_MIN_MEMBERS, SIZE_BAND_STARTS, SIZE_BANDS, minus_years
 from lib.scope import Scope
 
 
@@ -76,21 +76,24 @@ def coverage_summary_raw(engine: Engine, *, scope: Scope, as_of: date, by_townsh
 
 # --- 两新覆盖 page -------------------------------------------------------------------------------
 
-SIZE_BANDS = ("<50", "50-99", "100-499", "500+")  # 从业人员数
 COUNTS = ["enterprises_n", "with_org_n", "work_covered_n", "should_build_n"]
 
 
-def _counts(conn, dims: dict[str, list[date]], filters: dict) -> dict[str, dict[tuple, list[tuple]]] | None:
+def _counts(conn, dims: dict[str, list[date]], filters: dict, series=None) -> dict[str, dict[tuple, list[tuple]]] | None:
     """Return, per dim, per coverage group (dim, kind, value), the COUNTS at each day of dims[dim], from the
     summaries (None when they are not maintained). The group's static counts and its running totals of covered
     enterprises give: work covered = with an instructor + covered without one; should build = with 3+ formal
-    members - covered among them."""
+    members - covered among them. With `series` ({dim: day}), also per dim 'series' and group its running totals
+    of covered enterprises at every month end up to that day: [(month_end, covered), ...]."""
     from lib import small_summaries
 
-    found = small_summaries.counts_at(conn, "coverage", dims, filters)
+    found = small_summaries.counts_at(conn, "coverage", dims, filters, series=series)
     if found is None:
         return None
-    out = {}
+    if series:
+        found["series"] = {key: [(day, values[0]) for day, values in ends]
+                           for dim in series for key, ends in found[dim].series.items()}
+    out = {"series": found.pop("series", {})}
     for dim, groups in found.items():
         out[dim] = {}
         for key, at in groups.at.items():
@@ -147,18 +150,6 @@ def _total(df: pd.DataFrame) -> tuple[int, ...]:
     return tuple(int(df[c].sum()) for c in COUNTS)
 
 
-@functools.lru_cache(maxsize=None)
-def _month_ends_statement():
-    """Running totals of covered enterprises of a kind (bound: kind, until) at each month end: built once."""
-    from sqlalchemy import bindparam, select
-
-    m = T.coverage_monthly
-    return (select(m.c.month_end, m.c.covered_cum)
-            .where(m.c.dim == "total", m.c.kind == bindparam("kind"), m.c.value == "",
-                   m.c.month_end <= bindparam("until", type_=Date))
-            .order_by(m.c.month_end))
-
-
 def _structure_from_summary(engine: Engine, *, scope: Scope, as_of: date, year_ago: date, kind: str,
                             limit: int) -> CoverageStructure | None:
     from lib import small_summaries
@@ -167,14 +158,13 @@ def _structure_from_summary(engine: Engine, *, scope: Scope, as_of: date, year_a
         return None
     with db.reading(engine) as conn:
         found = _counts(conn, {"township": [as_of], "industry": [as_of], "size": [as_of], "total": [as_of, year_ago]},
-                        {"kind": kind})
+                        {"kind": kind}, series={"total": small_summaries.month_before(as_of)})
         if found is None:
             return None
-        # organizations founded per month: differences of the month-end running totals, the as-of month's to as_of
-        ends = conn.execute(_month_ends_statement(), {"kind": kind,
-                                                      "until": small_summaries.month_before(as_of)}).fetchall()
         _, should_build = read_rows(conn, *_should_build_query(scope, as_of=as_of, kind=kind, limit=limit))
     total = found["total"].get(("total", kind, ""), [(0, 0, 0, 0)] * 2)
+    # organizations founded per month: differences of the month-end running totals, the as-of month's to as_of
+    ends = found["series"].get(("total", kind, ""), [])
     founded, before = [], 0
     for day, covered in [*ends, (as_of, total[0][1])]:
         day = small_summaries.day_of(day)
@@ -228,7 +218,7 @@ def _size_band():
     from sqlalchemy import case
 
     n = T.enterprise.c.employees_n
-    return case((n < 50, SIZE_BANDS[0]), (n < 100, SIZE_BANDS[1]), (n < 500, SIZE_BANDS[2]), else_=SIZE_BANDS[3])
+    return case(*[(n < start, band) for start, band in zip(SIZE_BAND_STARTS, SIZE_BANDS)], else_=SIZE_BANDS[-1])
 
 
 def _coverage_counts(group_col, *, scope: Scope, as_of: date, kind: str):
