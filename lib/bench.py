@@ -939,8 +939,8 @@ def report(*, scale: str, dialect: str, url: str, ctx: Ctx, counts: dict, result
             n = sum(1 for q in r.queries if q.name in DOMAINS)
             return (f"{Path(r.page).stem} {n} 个查询共 {r.aggregates_ms:,.1f} ms（每个约 {r.aggregates_ms / max(n, 1):,.1f} ms），"
                     f"pandas 连读表 {r.pandas_ms:,.0f} ms，快 20 倍须整页 ≤ {r.pandas_ms / BUDGETS['speedup']:,.1f} ms")
-        lines.append("- 只读小表的页面（表只有几千到一万多行）：" + "；".join(per_query(r) for r in small)
-                     + "。SQLite/PostgreSQL 每个 GROUP BY 要几毫秒，而 pandas 一次读完小表后各个分组都在内存里")
+        lines.append("- 只读小表的页面（表只有几千到一万多行，pandas 一次读完就能分组；页面读小表汇总 lib.small_summaries）："
+                     + "；".join(per_query(r) for r in small))
     lines.append(f"- 进程峰值内存（页面查询与 AppTest 之后、参照计算之前）：{rss_mb:,.0f} MB")
     if read_ms:
         lines.append("- pd.read_sql 读表用时：" + "，".join(f"{t} {ms:,.0f} ms" for t, ms in read_ms.items()))

@@ -45,14 +45,21 @@ def cmd_demo(args) -> int:
     return 0
 
 
-def cmd_refresh(args) -> int:
-    from lib import schema, summaries
-
-    engine = _engine(args)
+def _readable(engine) -> bool:
+    """Return True when the database answers, else say why on stderr."""
     try:
         db.data_version(engine)
     except db.DatabaseUnavailable as exc:
         print(f"无法读取数据库：{exc}", file=sys.stderr)
+        return False
+    return True
+
+
+def cmd_refresh(args) -> int:
+    from lib import schema, summaries
+
+    engine = _engine(args)
+    if not _readable(engine):
         return 2
     started = time.perf_counter()
     with engine.begin() as conn:
@@ -66,10 +73,7 @@ def cmd_kpis(args) -> int:
     from lib.queries.kpis import compute_kpis
 
     engine = _engine(args)
-    try:
-        db.data_version(engine)
-    except db.DatabaseUnavailable as exc:
-        print(f"无法读取数据库：{exc}", file=sys.stderr)
+    if not _readable(engine):
         return 2
     scope = Scope.of(args.township) if args.township else Scope.all()
     as_of = date.fromisoformat(args.as_of) if args.as_of else None

@@ -363,7 +363,8 @@ ticket_dim_first = Table(
 # - <subject>_group: one row per group, its counts that do not depend on the date, its first and last event day and
 #   its running totals on the last day (<count>_cum);
 # - <subject>_monthly: running totals at the end of every month from the group's first event month to its last;
-# - <subject>_daily: the counts of each day with events (<count>_n), keyed by day first: a few days of every group.
+# - <subject>_daily: the counts of each day with events (<count>_n), keyed by day first: a few days of every group;
+#   indexed by the day of the year too: the same few days of every year.
 # A running total at D is the group's total when D is on or after its last day, else the total at the end of the
 # month before D's month (D's own when D is a month's last day) plus the days after it up to D.
 
@@ -382,7 +383,11 @@ def _rollup_tables(subject: str, keys: list[Column], counts: list[str], static: 
                     *[Column(f"{c}_cum", Integer, nullable=False) for c in counts], sqlite_with_rowid=False)
     daily = Table(f"{subject}_daily", metadata, Column("dim", String(10), primary_key=True),
                   Column("day", Date, primary_key=True), *key_columns(),
-                  *[Column(f"{c}_n", Integer, nullable=False) for c in counts], sqlite_with_rowid=False)
+                  Column("month_day", Integer, nullable=False),  # 100 * month + day of `day`
+                  *[Column(f"{c}_n", Integer, nullable=False) for c in counts],
+                  # the same days of the year in every year (birthdays: the cut-offs of every age at one date)
+                  Index(f"ix_{subject}_daily_month_day", "dim", "month_day"),
+                  sqlite_with_rowid=False)
     return group, monthly, daily
 
 

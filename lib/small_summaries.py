@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Date, Integer, String, select, type_coerce
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from lib import schema as T
 from lib.rules import education_group, minus_months, size_band
@@ -112,6 +113,7 @@ def rollup(subject: str, events: pd.DataFrame, static: pd.DataFrame | None = Non
     for c in counts:
         finals[f"{c}_cum"] = finals[f"{c}_cum"].astype("int64")
     daily = daily.drop(columns="month").rename(columns={c: f"{c}_n" for c in counts})
+    daily["month_day"] = (daily["day"].dt.month * 100 + daily["day"].dt.day).astype("int64")
     return {"group": finals, "monthly": monthly, "daily": daily.astype({f"{c}_n": "int64" for c in counts})}
 
 
@@ -234,6 +236,11 @@ def refresh(conn: Connection, touched: set[str], everything: bool) -> None:
             if len(frame):
                 db.bulk_insert(conn, table, frame[[c.name for c in table.c]])
 
+    if everything:  # tables of an older layout are made anew
+        for table in reversed(T.SMALL_SUMMARIES):
+            table.drop(conn, checkfirst=True)
+        for table in T.SMALL_SUMMARIES:
+            table.create(conn)
     if everything or touched & {"cadre", "township"}:
         replace("cadre", cadre_rollup(conn))
     if everything or touched & {"enterprise", "party_org", "township"}:
@@ -253,20 +260,20 @@ def outflow_months(conn: Connection) -> int | None:
 # ---------------------------------------------------------------- reading: running totals at several days
 
 @functools.lru_cache(maxsize=256)
-def counts_statement(subject: str, filters: tuple[tuple[str, str], ...], dims: tuple[tuple[int, tuple[int, ...]], ...],
+def counts_statement(subject: str, filters: tuple[tuple[str, str], ...], dims: tuple[tuple[int, tuple[int, ...] | str], ...],
                      extra_ready: tuple[tuple[str, str], ...] = (), series: tuple[int, ...] = ()):
     """Return one statement (UNION ALL) reading groups of `subject`, and their running totals at some days.
 
     Bound parameters: dim_<j> for each j of `dims` ((days_n, windows) per dim), with month_<j>_<i> for each of its
     days_n days (the month-end snapshot of day i) and day_<j>_<i> for each i of `windows` (the days that are not a
-    month's last day); until_<j> for each j of `series`; one named after each column of `filters` ((column, '='
+    month's last day; windows 'month_days': from_<j> < month_day <= to_<j> instead, in every year); until_<j> for each j of `series`; one named after each column of `filters` ((column, '='
     or 'in'): the groups wanted); ready_version (lib.summaries.VERSION), ready_<key> for each (meta key,
     parameter) of `extra_ready`.
     Rows: part 'g' for each group (its last_day, running totals on that day, static counts), 'm' for each of its
     month-end snapshots asked for, 'd' for each of its days in a window (the day's own counts), 's' for each of
     its snapshots up to until_<j> (the dims j of `series`); none at all when the summaries are not ready.
     Built once per shape: building it costs more than running it."""
-    from sqlalchemy import and_, bindparam, exists, literal, null, union_all
+    from sqlalchemy import and_, bindparam, exists, extract, func, literal, null, union_all
 
     from lib import summaries
 
@@ -292,6 +299,16 @@ def counts_statement(subject: str, filters: tuple[tuple[str, str], ...], dims: t
         months = [bindparam(f"month_{j}_{i}", type_=Date) for i in range(days_n)]
         parts.append(part("m", mo, mo.c.month_end, [mo.c[f"{c}_cum"] for c in s.counts], no_static)
                      .where(mo.c.dim == wanted[j], *where(mo), mo.c.month_end.in_(months)))
+        if windows == "month_days":  # the windows are the same days of one month in several years: one range,
+            # summed per group and year (every day read of a year lies in that year's window: its latest stands for it)
+            keys = [d.c[k] for k in ("dim", *s.keys)]
+            year = extract("year", d.c.day)
+            parts.append(select(literal("d", String).label("part"), type_coerce(func.max(d.c.day), String).label("day"),
+                                *keys, *[func.sum(d.c[f"{c}_n"]).label(f"{c}_n") for c in s.counts], *no_static)
+                         .where(d.c.dim == wanted[j], *where(d), d.c.month_day > bindparam(f"from_{j}", type_=Integer),
+                                d.c.month_day <= bindparam(f"to_{j}", type_=Integer))
+                         .group_by(*keys, year))
+            windows = ()
         for i in windows:
             parts.append(part("d", d, d.c.day, [d.c[f"{c}_n"] for c in s.counts], no_static)
                          .where(d.c.dim == wanted[j], *where(d), d.c.day > months[i],
@@ -327,6 +344,13 @@ def counts_at(conn: Connection, subject: str, dims: dict[str, list[date]], filte
     snapshots = {dim: [month_before(day) for day in days] for dim, days in dims.items()}
     windows = {dim: tuple(i for i, (day, month) in enumerate(zip(days, snapshots[dim])) if day != month)
                for dim, days in dims.items()}
+    ranges = {}  # many windows in one month of several years (birthdays at one date): read that month's days once
+    for dim, found in windows.items():
+        months = {dims[dim][i].month for i in found}
+        if len(found) > 2 and len(months) == 1:
+            month = months.pop()
+            ranges[dim] = (month * 100, month * 100 + max(dims[dim][i].day for i in found))
+            windows[dim] = "month_days"
     extra = tuple(sorted((extra_ready or {}).items()))
     series = series or {}
     stmt = counts_statement(subject, tuple((c, "in" if isinstance(v, (list, tuple)) else "=") for c, v in filters.items()),
@@ -337,15 +361,21 @@ def counts_at(conn: Connection, subject: str, dims: dict[str, list[date]], filte
     for j, dim in enumerate(names):
         params[f"dim_{j}"] = dim
         params.update({f"month_{j}_{i}": month for i, month in enumerate(snapshots[dim])})
-        params.update({f"day_{j}_{i}": dims[dim][i] for i in windows[dim]})
+        if dim in ranges:
+            params[f"from_{j}"], params[f"to_{j}"] = ranges[dim]
+        else:
+            params.update({f"day_{j}_{i}": dims[dim][i] for i in windows[dim]})
         if dim in series:
             params[f"until_{j}"] = series[dim]
     try:
-        rows = conn.execute(stmt, params).fetchall()
-    except Exception:  # noqa: BLE001 - a database from before these summaries: no tables yet
+        result = conn.execute(stmt, params)
+        rows = result.cursor.fetchall()  # the driver's tuples: no result processing is needed (days come as text)
+        result.close()
+    except (OperationalError, ProgrammingError):  # a database from before these summaries: no such tables yet
         conn.rollback()
         return None
     n_keys, n_counts = 1 + len(s.keys), len(s.counts)
+    key_end, count_end = 2 + n_keys, 2 + n_keys + n_counts
     last: dict[tuple, date | None] = {}
     finals: dict[tuple, tuple] = {}
     static: dict[tuple, tuple] = {}
@@ -353,17 +383,15 @@ def counts_at(conn: Connection, subject: str, dims: dict[str, list[date]], filte
     increments: dict[tuple, dict[date, tuple]] = {}  # a day read by two overlapping windows counts once
     month_ends: dict[tuple, list] = {}
     for row in rows:
-        key = tuple(row[2:2 + n_keys])
-        values = row[2 + n_keys:2 + n_keys + n_counts]
-        if row[0] == "g":
-            last[key], finals[key] = day_of(row[1]), tuple(values)
-            static[key] = tuple(row[2 + n_keys + n_counts:])
-        elif row[0] == "m":
-            snapshot[key, day_of(row[1])] = tuple(values)
-        elif row[0] == "d":
+        part, key, values = row[0], row[2:key_end], row[key_end:count_end]
+        if part == "m":
+            snapshot[key, day_of(row[1])] = values
+        elif part == "g":
+            last[key], finals[key], static[key] = day_of(row[1]), values, row[count_end:]
+        elif part == "d":
             increments.setdefault(key, {})[day_of(row[1])] = values
         else:
-            month_ends.setdefault(key, []).append((day_of(row[1]), tuple(values)))
+            month_ends.setdefault(key, []).append((day_of(row[1]), values))
     if not last:
         return None
     zero = (0,) * n_counts

@@ -60,6 +60,34 @@ def tiny_engine(request, tmp_path_factory):
     engine.dispose()
 
 
+@pytest.fixture
+def refreshed(tiny_engine):
+    """tiny_engine with its summary tables built (lib.summaries.refresh); cleared again afterwards."""
+    from lib import schema, summaries
+
+    with tiny_engine.begin() as conn:
+        summaries.refresh(conn, [t.name for t in schema.CONTRACT_TABLES])
+    yield tiny_engine
+    with tiny_engine.begin() as conn:
+        summaries.clear(conn)
+
+
+def same_frames(fast, raw, what: str, ints: tuple[str, ...] = ()) -> None:
+    """Assert a summary-backed answer equals its raw twin: lists alike, frames alike once the counts (columns
+    named *_n, and `ints`) are int64 on both sides (the drivers return sums as int, Decimal or float)."""
+    import pandas as pd
+
+    if not isinstance(fast, pd.DataFrame):
+        assert fast == raw, what
+        return
+    assert list(fast.columns) == list(raw.columns), what
+    fast, raw = fast.reset_index(drop=True), raw.reset_index(drop=True)
+    for c in fast.columns:
+        if c.endswith("_n") or c in ints:
+            fast[c], raw[c] = fast[c].astype("int64"), raw[c].astype("int64")
+    pd.testing.assert_frame_equal(fast, raw, obj=what)
+
+
 @pytest.fixture(scope="session")
 def tiny_url(tmp_path_factory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('tinyapp') / 'tiny.db'}"

@@ -19,17 +19,9 @@ from lib import schema, small_summaries, summaries
 from lib.queries import cadres, common, coverage, kpis, outflow
 from lib.rules import minus_months, minus_years
 from lib.scope import Scope
+from conftest import same_frames
 
 SCOPES = [Scope.all(), Scope.of("T1"), Scope.of("T2", "T3")]
-
-
-@pytest.fixture
-def refreshed(tiny_engine):
-    with tiny_engine.begin() as conn:
-        summaries.refresh(conn, [t.name for t in schema.CONTRACT_TABLES])
-    yield tiny_engine
-    with tiny_engine.begin() as conn:
-        summaries.clear(conn)
 
 
 def around(days, months: bool = True) -> list[date]:
@@ -61,18 +53,6 @@ def cadre_days(engine) -> list[date]:
         date(2018, 6, 15), date(2018, 7, 15), date(2035, 1, 15)]
 
 
-def _same(fast, raw, what: str) -> None:
-    if isinstance(fast, dict):
-        assert fast == raw, what
-        return
-    assert list(fast.columns) == list(raw.columns), what
-    fast, raw = fast.reset_index(drop=True), raw.reset_index(drop=True)
-    for c in fast.columns:
-        if c.endswith("_n"):
-            fast[c], raw[c] = fast[c].astype("int64"), raw[c].astype("int64")
-    pd.testing.assert_frame_equal(fast, raw, obj=what)
-
-
 def assert_cadres_equal_raw(engine, days=None) -> int:
     """The cadre structure and everything drawn from it equal the raw queries; return comparisons made. (A set of
     townships reads its cadres on both sides: one scope checks what is drawn from the structure.)"""
@@ -88,14 +68,14 @@ def assert_cadres_equal_raw(engine, days=None) -> int:
                                      (cadres.rank_counts(s), cadres.cadres_by_rank_raw(engine, **args)),
                                      (cadres.unit_type_shares(s), cadres.cadre_shares_by_unit_type_raw(engine, **args)),
                                      (cadres.retirements(s), cadres.cadre_retirements_raw(engine, **args))):
-                    _same(derived, raw, f"{list(raw.columns)} {args}")
+                    same_frames(derived, raw, f"{list(raw.columns)} {args}")
                 everyone = dict(args, scope=Scope.all())
-                _same(cadres.township_shares(s), cadres.cadre_shares_by_township_raw(engine, **everyone), f"towns {args}")
-                _same(cadres.cadre_shares_by_township(engine, **args),
+                same_frames(cadres.township_shares(s), cadres.cadre_shares_by_township_raw(engine, **everyone), f"towns {args}")
+                same_frames(cadres.cadre_shares_by_township(engine, **args),
                       cadres.cadre_shares_by_township_raw(engine, **args), f"towns in scope {args}")
                 checked += 8
             for by_township in (False, True):
-                _same(cadres.cadre_summary(engine, scope=scope, as_of=as_of, by_township=by_township),
+                same_frames(cadres.cadre_summary(engine, scope=scope, as_of=as_of, by_township=by_township),
                       cadres.cadre_summary_raw(engine, scope=scope, as_of=as_of, by_township=by_township), "summary")
                 checked += 1
     return checked
@@ -119,24 +99,24 @@ def assert_coverage_equal_raw(engine, days=None) -> int:
                 town_rows = coverage.coverage_by_township_raw(engine, **dict(args, scope=Scope.all()))
                 in_scope = [coverage.coverage_by_township_raw(engine, **dict(args, as_of=day))
                             for day in (as_of, minus_years(as_of, 1))]
-                _same(coverage.townships_frame(s, common.townships(engine, scope=Scope.all())), town_rows,
+                same_frames(coverage.townships_frame(s, common.townships(engine, scope=Scope.all())), town_rows,
                       f"townships {args}")
                 assert s.totals == tuple(int(in_scope[0][c].sum()) for c in coverage.COUNTS), args
                 assert s.totals_year_ago == tuple(int(in_scope[1][c].sum()) for c in coverage.COUNTS), args
-                _same(coverage.industries_frame(s), coverage.coverage_by_industry_raw(engine, **args), f"industry {args}")
-                _same(coverage.sizes_frame(s), coverage.coverage_by_size_raw(engine, **args), f"size {args}")
-                _same(coverage.founded_frame(s), coverage.coverage_founded_by_month_raw(engine, **args), f"founded {args}")
-                _same(coverage.coverage_by_township(engine, **args), in_scope[0], f"townships in scope {args}")
+                same_frames(coverage.industries_frame(s), coverage.coverage_by_industry_raw(engine, **args), f"industry {args}")
+                same_frames(coverage.sizes_frame(s), coverage.coverage_by_size_raw(engine, **args), f"size {args}")
+                same_frames(coverage.founded_frame(s), coverage.coverage_founded_by_month_raw(engine, **args), f"founded {args}")
+                same_frames(coverage.coverage_by_township(engine, **args), in_scope[0], f"townships in scope {args}")
                 for limit in (2000, 1):
                     raw_list = coverage.should_build_list_raw(engine, **args, limit=limit)
-                    _same(coverage.should_build_list(engine, **args, limit=limit), raw_list, f"list {args}")
-                    _same(coverage.should_build_frame(coverage.coverage_structure(engine, **args, limit=limit)),
+                    same_frames(coverage.should_build_list(engine, **args, limit=limit), raw_list, f"list {args}")
+                    same_frames(coverage.should_build_frame(coverage.coverage_structure(engine, **args, limit=limit)),
                           raw_list, f"list of the structure {args}")
                 checked += 8
-            _same(coverage.should_build_list(engine, scope=scope, as_of=as_of),
+            same_frames(coverage.should_build_list(engine, scope=scope, as_of=as_of),
                   coverage.should_build_list_raw(engine, scope=scope, as_of=as_of), "list of both kinds")
             for by_township in (False, True):
-                _same(coverage.coverage_summary(engine, scope=scope, as_of=as_of, by_township=by_township),
+                same_frames(coverage.coverage_summary(engine, scope=scope, as_of=as_of, by_township=by_township),
                       coverage.coverage_summary_raw(engine, scope=scope, as_of=as_of, by_township=by_township), "summary")
             checked += 3
     return checked
@@ -162,10 +142,10 @@ def assert_outflow_equal_raw(engine, days=None) -> int:
     for as_of in days or outflow_days(engine):
         for scope in SCOPES:
             for name, kwargs in OUTFLOW_QUERIES:
-                _same(getattr(outflow, name)(engine, scope=scope, as_of=as_of, **kwargs),
+                same_frames(getattr(outflow, name)(engine, scope=scope, as_of=as_of, **kwargs),
                       getattr(outflow, f"{name}_raw")(engine, scope=scope, as_of=as_of, **kwargs), f"{name} {as_of} {scope}")
             for by_township in (False, True):
-                _same(outflow.outflow_summary(engine, scope=scope, as_of=as_of, by_township=by_township),
+                same_frames(outflow.outflow_summary(engine, scope=scope, as_of=as_of, by_township=by_township),
                       outflow.outflow_summary_raw(engine, scope=scope, as_of=as_of, by_township=by_township), "summary")
             checked += len(OUTFLOW_QUERIES) + 2
     return checked
@@ -384,12 +364,31 @@ def test_the_demo_builder_maintains_the_small_summaries(demo_url):
         for section_only in (True, False):
             args = dict(scope=Scope.all(), as_of=as_of, section_only=section_only)
             s = cadres.cadre_structure(engine, **args)
-            _same(cadres.age_pyramid(s), cadres.cadres_by_age_gender_raw(engine, **args), "pyramid")
-            _same(cadres.township_shares(s), cadres.cadre_shares_by_township_raw(engine, **args), "towns")
+            same_frames(cadres.age_pyramid(s), cadres.cadres_by_age_gender_raw(engine, **args), "pyramid")
+            same_frames(cadres.township_shares(s), cadres.cadre_shares_by_township_raw(engine, **args), "towns")
         s = coverage.coverage_structure(engine, scope=Scope.all(), as_of=as_of, kind="非公企业")
-        _same(coverage.townships_frame(s, common.townships(engine, scope=Scope.all())),
+        same_frames(coverage.townships_frame(s, common.townships(engine, scope=Scope.all())),
               coverage.coverage_by_township_raw(engine, scope=Scope.all(), as_of=as_of, kind="非公企业"), "coverage")
-        _same(outflow.outflow_branches(engine, scope=Scope.all(), as_of=as_of),
+        same_frames(outflow.outflow_branches(engine, scope=Scope.all(), as_of=as_of),
               outflow.outflow_branches_raw(engine, scope=Scope.all(), as_of=as_of), "branches")
     statements = _statements(engine, lambda: cadres.cadre_structure(engine, scope=Scope.all(), as_of=days[-1]))
     assert statements and not aggregates(statements, "cadre")
+
+
+def test_a_database_from_before_the_small_summaries_reads_the_raw_rows(tmp_path):
+    """An older database marked ready but without these tables (dropped here) still answers, from the raw rows."""
+    import tiny_db
+
+    from lib import db
+
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    tiny_db.build(engine)
+    with engine.begin() as conn:
+        summaries.refresh(conn, [t.name for t in schema.CONTRACT_TABLES])
+    for table in schema.SMALL_SUMMARIES:
+        table.drop(engine)
+    as_of = date(2018, 6, 30)
+    s = cadres.cadre_structure(engine, scope=Scope.all(), as_of=as_of)
+    same_frames(cadres.age_bands(s), cadres.cadres_by_age_band_raw(engine, scope=Scope.all(), as_of=as_of), "bands")
+    assert coverage.coverage_structure(engine, scope=Scope.all(), as_of=as_of, kind="非公企业").totals == (7, 3, 5, 2)
+    assert outflow.outflow_totals(engine, scope=Scope.all(), as_of=as_of)["at_risk_n"] == 2

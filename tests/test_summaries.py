@@ -17,6 +17,7 @@ from lib.queries import briefing, kpis, satisfaction, services
 from lib.queries.orgs import org_summary as org_summary_raw
 from lib.queries.tickets import ticket_summary, ticket_summary_raw
 from lib.scope import Scope
+from conftest import same_frames
 
 TICKET_COLS = ["tickets_n", "tickets_on_time_n", "tickets_on_time_base_n", "tickets_open_overdue_n"]
 
@@ -69,15 +70,7 @@ def assert_summaries_equal_raw(engine) -> int:
 
 
 def _same(fast, raw, what: str) -> None:
-    if isinstance(fast, list):
-        assert fast == raw, what
-        return
-    assert list(fast.columns) == list(raw.columns), what
-    fast, raw = fast.reset_index(drop=True), raw.reset_index(drop=True)
-    for c in fast.columns:
-        if c.endswith("_n") or c in ("rating_sum", "close_days", "overdue_days"):
-            fast[c], raw[c] = fast[c].astype("int64"), raw[c].astype("int64")
-    pd.testing.assert_frame_equal(fast, raw, obj=what)
+    same_frames(fast, raw, what, ints=("rating_sum", "close_days", "overdue_days"))
 
 
 # (fast function, raw function, extra keyword arguments)
@@ -112,15 +105,6 @@ def assert_breakdowns_equal_raw(engine) -> int:
                 _same(fast, raw, f"{fast_fn.__name__} {kwargs} {scope} {as_of}")
                 checked += 1
     return checked
-
-
-@pytest.fixture
-def refreshed(tiny_engine):
-    with tiny_engine.begin() as conn:
-        summaries.refresh(conn, [t.name for t in schema.CONTRACT_TABLES])
-    yield tiny_engine
-    with tiny_engine.begin() as conn:
-        summaries.clear(conn)
 
 
 def test_queries_read_summaries_only_once_refreshed(tiny_engine):
