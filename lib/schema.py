@@ -380,7 +380,11 @@ def _rollup_tables(subject: str, keys: list[Column], counts: list[str], static: 
                   *[Column(f"{c}_cum", Integer, nullable=False) for c in counts])
     monthly = Table(f"{subject}_monthly", metadata, Column("dim", String(10), primary_key=True),
                     Column("month_end", Date, primary_key=True), *key_columns(),
-                    *[Column(f"{c}_cum", Integer, nullable=False) for c in counts], sqlite_with_rowid=False)
+                    Column("month_of_year", Integer, nullable=False),  # 1-12: the month of month_end
+                    *[Column(f"{c}_cum", Integer, nullable=False) for c in counts],
+                    # the end of the same month in a run of years (the cut-offs of every age at one date)
+                    Index(f"ix_{subject}_monthly_month_of_year", "dim", "month_of_year", "month_end"),
+                    sqlite_with_rowid=False)
     daily = Table(f"{subject}_daily", metadata, Column("dim", String(10), primary_key=True),
                   Column("day", Date, primary_key=True), *key_columns(),
                   Column("month_day", Integer, nullable=False),  # 100 * month + day of `day`

@@ -105,7 +105,8 @@ def rollup(subject: str, events: pd.DataFrame, static: pd.DataFrame | None = Non
     monthly = dense.merge(per_month.reset_index(), on=[*keys, "month"], how="left").fillna({c: 0 for c in counts})
     cum = monthly.groupby(keys, sort=False)[counts].cumsum().astype("int64")
     monthly = monthly[keys].assign(**{f"{c}_cum": cum[c] for c in counts},
-                                   month_end=_month_ends(monthly["month"].to_numpy()))
+                                   month_end=_month_ends(monthly["month"].to_numpy()),
+                                   month_of_year=(monthly["month"] % 12 + 1).astype("int64"))
     finals = daily.groupby(keys, sort=True).agg(first_day=("day", "min"), last_day=("day", "max"),
                                                 **{f"{c}_cum": (c, "sum") for c in counts}).reset_index()
     if static is not None:
@@ -260,20 +261,22 @@ def outflow_months(conn: Connection) -> int | None:
 # ---------------------------------------------------------------- reading: running totals at several days
 
 @functools.lru_cache(maxsize=256)
-def counts_statement(subject: str, filters: tuple[tuple[str, str], ...], dims: tuple[tuple[int, tuple[int, ...] | str], ...],
+def counts_statement(subject: str, filters: tuple[tuple[str, str], ...], dims: tuple[tuple[int | str, tuple[int, ...] | str], ...],
                      extra_ready: tuple[tuple[str, str], ...] = (), series: tuple[int, ...] = ()):
     """Return one statement (UNION ALL) reading groups of `subject`, and their running totals at some days.
 
     Bound parameters: dim_<j> for each j of `dims` ((days_n, windows) per dim), with month_<j>_<i> for each of its
-    days_n days (the month-end snapshot of day i) and day_<j>_<i> for each i of `windows` (the days that are not a
-    month's last day; windows 'month_days': from_<j> < month_day <= to_<j> instead, in every year); until_<j> for each j of `series`; one named after each column of `filters` ((column, '='
+    days_n days (the month-end snapshot of day i; days_n 'yearly': the snapshots of month moy_<j> from first_<j> to
+    last_<j> instead), after_<j>_<i> and day_<j>_<i> for each i of `windows` (the days that are not a month's last
+    day: the days after the snapshot up to them; windows 'month_days': from_<j> < month_day <= to_<j> instead, in
+    every year); until_<j> for each j of `series`; one named after each column of `filters` ((column, '='
     or 'in'): the groups wanted); ready_version (lib.summaries.VERSION), ready_<key> for each (meta key,
     parameter) of `extra_ready`.
     Rows: part 'g' for each group (its last_day, running totals on that day, static counts), 'm' for each of its
     month-end snapshots asked for, 'd' for each of its days in a window (the day's own counts), 's' for each of
     its snapshots up to until_<j> (the dims j of `series`); none at all when the summaries are not ready.
     Built once per shape: building it costs more than running it."""
-    from sqlalchemy import and_, bindparam, exists, extract, func, literal, null, union_all
+    from sqlalchemy import and_, bindparam, cast, exists, extract, func, literal, null, union_all
 
     from lib import summaries
 
@@ -287,7 +290,7 @@ def counts_statement(subject: str, filters: tuple[tuple[str, str], ...], dims: t
                 table.c[c].in_(bindparam(c, type_=table.c[c].type, expanding=True)) for c, op in filters]
 
     def part(name: str, table, day, values, more=()):
-        return select(literal(name, String).label("part"), type_coerce(day, String).label("day"),
+        return select(literal(name, String).label("part"), cast(day, String).label("day"),
                       *[table.c[k] for k in ("dim", *s.keys)], *values, *more)
 
     g, mo, d = s.group, s.monthly, s.daily
@@ -296,14 +299,18 @@ def counts_statement(subject: str, filters: tuple[tuple[str, str], ...], dims: t
              .where(guard, g.c.dim.in_(wanted), *where(g))]
     no_static = [null().label(c) for c in s.static]
     for j, (days_n, windows) in enumerate(dims):
-        months = [bindparam(f"month_{j}_{i}", type_=Date) for i in range(days_n)]
+        if days_n == "yearly":  # the same month's end in a run of years (a birthday's cut-offs): one range
+            snapshots = [mo.c.month_of_year == bindparam(f"moy_{j}", type_=Integer),
+                         mo.c.month_end.between(bindparam(f"first_{j}", type_=Date), bindparam(f"last_{j}", type_=Date))]
+        else:
+            snapshots = [mo.c.month_end.in_([bindparam(f"month_{j}_{i}", type_=Date) for i in range(days_n)])]
         parts.append(part("m", mo, mo.c.month_end, [mo.c[f"{c}_cum"] for c in s.counts], no_static)
-                     .where(mo.c.dim == wanted[j], *where(mo), mo.c.month_end.in_(months)))
+                     .where(mo.c.dim == wanted[j], *where(mo), *snapshots))
         if windows == "month_days":  # the windows are the same days of one month in several years: one range,
             # summed per group and year (every day read of a year lies in that year's window: its latest stands for it)
             keys = [d.c[k] for k in ("dim", *s.keys)]
             year = extract("year", d.c.day)
-            parts.append(select(literal("d", String).label("part"), type_coerce(func.max(d.c.day), String).label("day"),
+            parts.append(select(literal("d", String).label("part"), cast(func.max(d.c.day), String).label("day"),
                                 *keys, *[func.sum(d.c[f"{c}_n"]).label(f"{c}_n") for c in s.counts], *no_static)
                          .where(d.c.dim == wanted[j], *where(d), d.c.month_day > bindparam(f"from_{j}", type_=Integer),
                                 d.c.month_day <= bindparam(f"to_{j}", type_=Integer))
@@ -311,7 +318,7 @@ def counts_statement(subject: str, filters: tuple[tuple[str, str], ...], dims: t
             windows = ()
         for i in windows:
             parts.append(part("d", d, d.c.day, [d.c[f"{c}_n"] for c in s.counts], no_static)
-                         .where(d.c.dim == wanted[j], *where(d), d.c.day > months[i],
+                         .where(d.c.dim == wanted[j], *where(d), d.c.day > bindparam(f"after_{j}_{i}", type_=Date),
                                 d.c.day <= bindparam(f"day_{j}_{i}", type_=Date)))
         if j in series:
             parts.append(part("s", mo, mo.c.month_end, [mo.c[f"{c}_cum"] for c in s.counts], no_static)
@@ -351,20 +358,28 @@ def counts_at(conn: Connection, subject: str, dims: dict[str, list[date]], filte
             month = months.pop()
             ranges[dim] = (month * 100, month * 100 + max(dims[dim][i].day for i in found))
             windows[dim] = "month_days"
+    yearly = {}  # many snapshots at the end of one month of the year (birthdays at one date): read them as a range
+    for dim, months in snapshots.items():
+        if len(months) > 2 and len({m.month for m in months}) == 1:
+            yearly[dim] = (months[0].month, min(months), max(months))
     extra = tuple(sorted((extra_ready or {}).items()))
     series = series or {}
     stmt = counts_statement(subject, tuple((c, "in" if isinstance(v, (list, tuple)) else "=") for c, v in filters.items()),
-                            tuple((len(dims[dim]), windows[dim]) for dim in names),
+                            tuple(("yearly" if dim in yearly else len(dims[dim]), windows[dim]) for dim in names),
                             tuple((k, f"ready_{k}") for k, _ in extra), tuple(names.index(dim) for dim in series))
     params = {c: list(v) if isinstance(v, (list, tuple)) else v for c, v in filters.items()}
     params.update({"ready_version": summaries.VERSION, **{f"ready_{k}": v for k, v in extra}})
     for j, dim in enumerate(names):
         params[f"dim_{j}"] = dim
-        params.update({f"month_{j}_{i}": month for i, month in enumerate(snapshots[dim])})
+        if dim in yearly:
+            params[f"moy_{j}"], params[f"first_{j}"], params[f"last_{j}"] = yearly[dim]
+        else:
+            params.update({f"month_{j}_{i}": month for i, month in enumerate(snapshots[dim])})
         if dim in ranges:
             params[f"from_{j}"], params[f"to_{j}"] = ranges[dim]
         else:
             params.update({f"day_{j}_{i}": dims[dim][i] for i in windows[dim]})
+            params.update({f"after_{j}_{i}": snapshots[dim][i] for i in windows[dim]})
         if dim in series:
             params[f"until_{j}"] = series[dim]
     try:
@@ -374,31 +389,35 @@ def counts_at(conn: Connection, subject: str, dims: dict[str, list[date]], filte
     except (OperationalError, ProgrammingError):  # a database from before these summaries: no such tables yet
         conn.rollback()
         return None
+    # days stay ISO text (the statement casts them): compared as text, in the order of the dates
     n_keys, n_counts = 1 + len(s.keys), len(s.counts)
     key_end, count_end = 2 + n_keys, 2 + n_keys + n_counts
-    last: dict[tuple, date | None] = {}
+    last: dict[tuple, str | None] = {}
     finals: dict[tuple, tuple] = {}
     static: dict[tuple, tuple] = {}
-    snapshot: dict[tuple, tuple] = {}
-    increments: dict[tuple, dict[date, tuple]] = {}  # a day read by two overlapping windows counts once
+    snapshot: dict[tuple, dict[str, tuple]] = {}
+    increments: dict[tuple, dict[str, tuple]] = {}  # a day read by two overlapping windows counts once
     month_ends: dict[tuple, list] = {}
     for row in rows:
         part, key, values = row[0], row[2:key_end], row[key_end:count_end]
         if part == "m":
-            snapshot[key, day_of(row[1])] = values
+            snapshot.setdefault(key, {})[row[1]] = values
         elif part == "g":
-            last[key], finals[key], static[key] = day_of(row[1]), values, row[count_end:]
+            last[key], finals[key], static[key] = row[1], values, row[count_end:]
         elif part == "d":
-            increments.setdefault(key, {})[day_of(row[1])] = values
+            increments.setdefault(key, {})[row[1]] = values
         else:
-            month_ends.setdefault(key, []).append((day_of(row[1]), values))
+            month_ends.setdefault(key, []).append((row[1], values))
     if not last:
         return None
     zero = (0,) * n_counts
+    pairs = {dim: [(day.isoformat(), month.isoformat()) for day, month in zip(days, snapshots[dim])]
+             for dim, days in dims.items()}
     out = {dim: Groups({}, {}, {}) for dim in names}
+    no_snapshots: dict[str, tuple] = {}
     for key, last_day in last.items():
         dim = key[0]
-        final, seen = finals[key], increments.get(key)
+        final, seen, snaps = finals[key], increments.get(key), snapshot.get(key, no_snapshots)
         if seen:  # the days read for this group, with running sums: the days of (month, day] are a difference
             seen = sorted(seen.items())
             when = [d for d, _ in seen]
@@ -406,13 +425,13 @@ def counts_at(conn: Connection, subject: str, dims: dict[str, list[date]], filte
             for _, values in seen:
                 sums.append(tuple(a + b for a, b in zip(sums[-1], values)))
         per_day = []
-        for day, month in zip(dims[dim], snapshots[dim]):
+        for day, month in pairs[dim]:
             if last_day is None:
                 per_day.append(zero)
             elif day >= last_day:  # nothing happens to the group after its last day
                 per_day.append(final)
             else:
-                start = snapshot.get((key, month), zero)  # none: the month is before the group's first event
+                start = snaps.get(month, zero)  # none: the month is before the group's first event
                 if seen:
                     upto, after = sums[bisect.bisect_right(when, day)], sums[bisect.bisect_right(when, month)]
                     start = tuple(s + u - a for s, u, a in zip(start, upto, after))
@@ -420,7 +439,7 @@ def counts_at(conn: Connection, subject: str, dims: dict[str, list[date]], filte
         out[dim].at[key] = per_day
         out[dim].static[key] = static[key]
         if dim in series:
-            out[dim].series[key] = sorted(month_ends.get(key, ()))
+            out[dim].series[key] = [(date.fromisoformat(d), v) for d, v in sorted(month_ends.get(key, ()))]
     return out
 
 

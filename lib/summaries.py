@@ -48,7 +48,7 @@ from lib import schema as T
 
 CHUNK = 12  # townships whose tickets are read at once when rebuilding (~20k tickets each at city scale)
 READY_KEY = "summaries"  # meta key: VERSION once refresh() has run on this database
-VERSION = "6"  # bumped when summary tables are added: older databases are rebuilt at their next refresh
+VERSION = "7"  # bumped when summary tables are added: older databases are rebuilt at their next refresh
 
 
 def _scope(column, townships):

@@ -90,16 +90,15 @@ def _counts(conn, dims: dict[str, list[date]], filters: dict, series=None) -> di
     found = small_summaries.counts_at(conn, "coverage", dims, filters, series=series)
     if found is None:
         return None
-    if series:
-        found["series"] = {key: [(day, values[0]) for day, values in ends]
-                           for dim in series for key, ends in found[dim].series.items()}
-    out = {"series": found.pop("series", {})}
+    out = {}
     for dim, groups in found.items():
         out[dim] = {}
         for key, at in groups.at.items():
             enterprises, instructor, eligible = groups.static[key]
             out[dim][key] = [(enterprises, covered, instructor + covered - covered_instructor, eligible - covered_eligible)
                              for covered, covered_instructor, covered_eligible in at]
+    out["series"] = {key: [(day, values[0]) for day, values in ends]
+                     for dim in (series or {}) for key, ends in found[dim].series.items()}
     return out
 
 
