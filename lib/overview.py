@@ -245,3 +245,19 @@ def ranking_table(by_township: pd.DataFrame, metric: str) -> pd.DataFrame:
     df = by_township.copy()
     df["rank"] = df[metric].rank(method="min", ascending=not higher).astype("Int64")
     return df.sort_values(["rank", "township_code"], na_position="last").reset_index(drop=True)
+
+
+def ranking_ends(by_township: pd.DataFrame, metric: str, *, each: int, selected: str | None) -> tuple[pd.DataFrame, int]:
+    """Return (the `each` best and `each` worst townships by `metric`, and the selected one, in the order of
+    by_township; how many are left out). A city's 160 bars would make a chart of 4,000 px: the ends of the ranking
+    are what a committee looks at, the whole ranking is in the table and on the map."""
+    ranked = ranking_table(by_township, metric)
+    valued = ranked[ranked[metric].notna()]
+    if len(valued) <= 2 * each:
+        return by_township, 0
+    keep = set(valued["township_code"].head(each)) | set(valued["township_code"].tail(each))
+    if selected is not None:
+        keep.add(selected)
+    shown = by_township[by_township["township_code"].isin(keep)]
+    return shown, len(by_township) - len(shown)
+

@@ -4,8 +4,8 @@ import streamlit as st
 import ui
 from lib import charts, config, geo, maps, narrative
 from lib.i18n import t
-from lib.overview import (RANKING_METRICS, alerts, kpi_cards, no_comparison_note, previous_kpis, ranking_table,
-                          ranks)
+from lib.overview import (RANKING_METRICS, alerts, kpi_cards, no_comparison_note, previous_kpis, ranking_ends,
+                          ranking_table, ranks)
 from lib.queries.kpis import kpi_counts, kpis_by_township
 from lib.scope import Scope
 from lib import cached, fmt
@@ -46,8 +46,9 @@ metric = st.segmented_control(ctx.t("ranking_metric"), options=list(RANKING_METR
 metric = metric or "nonpublic_org_coverage_rate"
 is_rate = metric.endswith("_rate")
 goal = config.target(metric)
+ranked, hidden = ranking_ends(by_township, metric, each=20, selected=ctx.township)
 fig = charts.township_bars(
-    by_township, value_col=metric, title=ctx.t("chart_ranking_title", metric=ctx.t(f"kpi_{metric}")),
+    ranked, value_col=metric, title=ctx.t("chart_ranking_title", metric=ctx.t(f"kpi_{metric}")),
     value_title=ctx.t("axis_with_unit", label=ctx.t(f"kpi_{metric}"), unit="%" if is_rate else ctx.t("unit_count")), is_rate=is_rate,
     target=goal, target_label=ctx.t("target_line", target=fmt.pct(goal)) if goal is not None else None,
     selected_code=ctx.township, higher_is_better=RANKING_METRICS[metric])
@@ -56,6 +57,8 @@ with chart_col:
     event = st.plotly_chart(fig, key="ranking_chart", on_select="rerun", selection_mode="points",
                             config={"displayModeBar": False})
     clicked = ui.selected_township(event)
+    if hidden:
+        st.caption(ctx.t("ranking_ends", n=20, rest=f"{hidden:,}"))
 with map_col:
     polygons, approximate = geo.township_polygons(ctx.townships)
     # as tall as the ranking beside it for a district; a city's 160 bars would make a map of 4,000 px: capped
@@ -82,7 +85,9 @@ table = ranking_table(by_township, metric)
 shown = table[["rank", "name", metric]].rename(columns={
     "rank": ctx.t("rank_col"), "name": ctx.t("township_col"), metric: ctx.t(f"kpi_{metric}")})
 shown[ctx.t(f"kpi_{metric}")] = [fmt.pct(v) if is_rate else fmt.num(v) for v in table[metric]]
-with st.expander(ctx.t("ranking_table_title", metric=ctx.t(f"kpi_{metric}")), expanded=False):
+# drawn when asked for: a table loads the grid's scripts (about 1 MB) into the browser, which the first view of the
+# overview does without (a collapsed expander would still draw it)
+if st.toggle(ctx.t("ranking_table_title", metric=ctx.t(f"kpi_{metric}")), key="ranking_table_shown"):
     st.dataframe(shown, hide_index=True, width="stretch", key="ranking_table")
     caliber = {"nonpublic_org_coverage_rate": "caliber_coverage", "tickets_on_time_rate": "caliber_on_time",
                "satisfaction_rate": "caliber_satisfaction"}.get(metric, "caliber_generic")

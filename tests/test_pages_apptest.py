@@ -40,6 +40,8 @@ def test_overview_shows_the_township_kpis_chosen_in_the_url(monkeypatch, tiny_ur
 def test_overview_of_the_district_ranks_townships_by_coverage(monkeypatch, tiny_url):
     at = run_page("pages/overview.py", monkeypatch, tiny_url, as_of="2018-06-30")
     assert at.title[0].value == "全区基层党建态势"
+    assert not at.dataframe  # the table is drawn when asked for (its scripts are not part of the first view)
+    at.toggle(key="ranking_table_shown").set_value(True).run()
     table = at.dataframe[0].value
     # T2 2/4 = 50.0%, T1 1/3 = 33.3%, T3 has no enterprises (no rank)
     assert list(table.iloc[:, 1]) == ["乙街道", "甲镇", "丙乡"]

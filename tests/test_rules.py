@@ -147,3 +147,21 @@ def test_ranks_share_places_on_ties_and_skip_missing_values():
     table = ranking_table(df, "nonpublic_org_coverage_rate")
     assert list(table["township_code"]) == ["B", "A", "C"]
     assert list(table["rank"]) == [1, 2, 2]
+
+
+def test_a_long_ranking_shows_its_two_ends_and_the_selected_township():
+    import pandas as pd
+
+    from lib.overview import ranking_ends
+
+    # T1..T9 with rates 0.1..0.9 (T9 best); T0 has no value: it is neither an end nor left in the chart
+    df = pd.DataFrame({"township_code": [f"T{i}" for i in range(10)],
+                       "nonpublic_org_coverage_rate": [None] + [i / 10 for i in range(1, 10)]})
+    shown, hidden = ranking_ends(df, "nonpublic_org_coverage_rate", each=2, selected="T5")
+    assert list(shown["township_code"]) == ["T1", "T2", "T5", "T8", "T9"] and hidden == 5
+    # overdue tickets: lower is better, so the ends are the same townships in the other sense
+    df = df.rename(columns={"nonpublic_org_coverage_rate": "tickets_open_overdue_n"})
+    shown, hidden = ranking_ends(df, "tickets_open_overdue_n", each=2, selected=None)
+    assert list(shown["township_code"]) == ["T1", "T2", "T8", "T9"] and hidden == 6
+    shown, hidden = ranking_ends(df, "tickets_open_overdue_n", each=5, selected=None)
+    assert len(shown) == 10 and hidden == 0  # short enough to show whole
