@@ -441,10 +441,3 @@ def counts_at(conn: Connection, subject: str, dims: dict[str, list[date]], filte
         if dim in series:
             out[dim].series[key] = [(date.fromisoformat(d), v) for d, v in sorted(month_ends.get(key, ()))]
     return out
-
-
-def day_of(value) -> date | None:
-    """A date as the driver returns it from the UNION (SQLite: ISO text)."""
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])

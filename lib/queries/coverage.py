@@ -166,7 +166,6 @@ def _structure_from_summary(engine: Engine, *, scope: Scope, as_of: date, year_a
     ends = found["series"].get(("total", kind, ""), [])
     founded, before = [], 0
     for day, covered in [*ends, (as_of, total[0][1])]:
-        day = small_summaries.day_of(day)
         if covered > before:
             founded.append((day.year, day.month, covered - before))
         before = covered
@@ -183,11 +182,14 @@ def _structure_from_summary(engine: Engine, *, scope: Scope, as_of: date, year_a
 def townships_frame(structure: CoverageStructure, towns: pd.DataFrame) -> pd.DataFrame:
     """Return coverage_by_township of the whole area from a coverage_structure and the townships (code, name, kind:
     common.townships), with zeros for those without such enterprises."""
-    counts = {row[0]: row[1:] for row in structure.townships}
+    return _per_township(zip(towns["code"], towns["name"], towns["kind"]), {row[0]: row[1:] for row in structure.townships})
+
+
+def _per_township(towns, counts: dict) -> pd.DataFrame:
+    """Return coverage_by_township's frame: one row per (code, name, kind) of `towns`, its COUNTS (zeros if none)."""
     zeros = (0,) * len(COUNTS)
     return frame(["township_code", "name", "township_kind", *COUNTS],
-                 [(code, name, kind, *counts.get(code, zeros))
-                  for code, name, kind in zip(towns["code"], towns["name"], towns["kind"])])
+                 [(code, name, kind, *counts.get(code, zeros)) for code, name, kind in towns])
 
 
 def industries_frame(structure: CoverageStructure) -> pd.DataFrame:
@@ -243,9 +245,7 @@ def coverage_by_township(engine: Engine, *, scope: Scope, as_of: date, kind: str
         _, towns = read_rows(conn, townships_select(scope))
     if found is None:
         return coverage_by_township_raw(engine, scope=scope, as_of=as_of, kind=kind)
-    by_code = {value: at[0] for (_, _, value), at in found["township"].items()}
-    return frame(["township_code", "name", "township_kind", *COUNTS],
-                 [(code, name, town_kind, *by_code.get(code, (0, 0, 0, 0))) for code, name, town_kind, *_ in towns])
+    return _per_township((town[:3] for town in towns), {value: at[0] for (_, _, value), at in found["township"].items()})
 
 
 def coverage_by_township_raw(engine: Engine, *, scope: Scope, as_of: date, kind: str) -> pd.DataFrame:
@@ -255,13 +255,13 @@ def coverage_by_township_raw(engine: Engine, *, scope: Scope, as_of: date, kind:
                                                      as_of=as_of, kind=kind))
     found = {row[0]: row[1:] for row in rows}
     _, towns = read_rows(engine, townships_select(scope))
-    zeros = (0,) * (len(names) - 1)
-    return frame(["township_code", "name", "township_kind", *names[1:]],
-                 [(code, name, kind_, *found.get(code, zeros)) for code, name, kind_, *_ in towns])
+    return _per_township((town[:3] for town in towns), found)
 
 
 def coverage_by_industry(engine: Engine, *, scope: Scope, as_of: date, kind: str) -> pd.DataFrame:
     """Return industry and the coverage counts of `kind` per industry (行业), largest first."""
+    if not scope.is_all:  # read as the structure would, without its whole-area parts
+        return coverage_by_industry_raw(engine, scope=scope, as_of=as_of, kind=kind)
     return industries_frame(coverage_structure(engine, scope=scope, as_of=as_of, kind=kind))
 
 
@@ -275,6 +275,8 @@ def coverage_by_industry_raw(engine: Engine, *, scope: Scope, as_of: date, kind:
 
 def coverage_by_size(engine: Engine, *, scope: Scope, as_of: date, kind: str) -> pd.DataFrame:
     """Return one row per size band (SIZE_BANDS order, empty bands as zeros) with the coverage counts of `kind`."""
+    if not scope.is_all:  # read as the structure would, without its whole-area parts
+        return coverage_by_size_raw(engine, scope=scope, as_of=as_of, kind=kind)
     return sizes_frame(coverage_structure(engine, scope=scope, as_of=as_of, kind=kind))
 
 
@@ -290,6 +292,8 @@ def coverage_founded_by_month(engine: Engine, *, scope: Scope, as_of: date, kind
     With `enterprises_n` (all enterprises of `kind` in scope today) on every row, the page accumulates
     these into organization coverage over time.
     """
+    if not scope.is_all:  # read as the structure would, without its whole-area parts
+        return coverage_founded_by_month_raw(engine, scope=scope, as_of=as_of, kind=kind)
     return founded_frame(coverage_structure(engine, scope=scope, as_of=as_of, kind=kind))
 
 
